@@ -1,0 +1,42 @@
+# Development and CI entry points. `make run` and `make test` work from a fresh clone.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+# Development mode unless the caller says otherwise (production sets DEBUG=false itself).
+export DEBUG ?= true
+
+.PHONY: run test install compilemessages messages lint check-migrations check-deploy fixtures
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+compilemessages: install
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+# Refresh the Dutch catalog from the code after adding user-facing strings.
+messages: install
+	$(PY) manage.py makemessages -l nl --ignore=.venv --ignore=staticfiles --no-obsolete -v0
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+run: compilemessages
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py laad_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: compilemessages
+	$(PY) -m pytest
+
+lint: install
+	$(PY) -m ruff check .
+
+check-migrations: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+check-deploy: install
+	DEBUG=false SECRET_KEY=ci-check-deploy-$$(date +%s)-a-long-random-value-for-the-check ALLOWED_HOSTS=plan.example.org \
+		$(PY) manage.py check --deploy --fail-level WARNING
