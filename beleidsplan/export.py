@@ -1,0 +1,241 @@
+"""The plan as open data: the ``cultuurregio-plan/1`` document (docs/open-data.md).
+
+The document is a public contract that only grows by adding fields, and a published
+version will be stored as the exact bytes ``dump_document`` returns. So everything here is
+deterministic: lists are ordered by plan position or by name in Python (never by the
+database's collation, which differs between SQLite and PostgreSQL), and the serialisation
+is fixed.
+
+Null rules (docs/cultuurregio-plan-1.schema.json repeats them):
+
+- every key is always present; a value the plan does not give is ``null``, a list with
+  nothing in it is ``[]``;
+- an optional text that is empty (regierol, actorrol, tagline, the note on spreiding, the
+  timing as written) is ``null``, not ``""``;
+- ``timing.van`` / ``timing.tot`` are ``null`` when the year is unknown, ``timing.tekst``
+  is the timing as the plan writes it, ``null`` when it writes none (never derived from
+  the years);
+- ``voortgang`` is ``null`` until there is an approved progress report (``_voortgang``);
+- ``versie`` is ``null`` for the working state.
+
+Fields added to the contract's example (allowed: the contract grows by adding fields):
+``tagline`` on every goal, and ``opgegaan_in`` / ``fusiedatum`` on municipalities so that a
+reader can add up a merged municipality's actions under the new one.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from acties.models import Actie, ActieActor
+from actoren.models import Gemeente
+
+from .models import Beleidsplan, Doelstelling
+
+SCHEMA = "cultuurregio-plan/1"
+
+# Trekkers (leads) before partners; a role added later sorts after these.
+_ROLE_RANK = {rol: rank for rank, rol in enumerate(ActieActor.Rol.values)}
+
+
+class VersieNotFound(LookupError):
+    """The plan has no published version with this number."""
+
+    def __init__(self, plan: Beleidsplan, nummer: int):
+        super().__init__(f"plan {plan.pk} has no published version {nummer}")
+        self.plan = plan
+        self.nummer = nummer
+
+
+def export_plan(plan: Beleidsplan, *, versie: int | None = None) -> str:
+    """The document of ``plan`` as text: the working state, or published version ``versie``.
+
+    A published version is its own stored document (design note in docs/domain.md), so
+    its export will be the stored text, never rebuilt from the current rows. Raises
+    ``VersieNotFound`` for a version that does not exist.
+    """
+    if versie is None:
+        return dump_document(build_plan_document(plan))
+    # Published versions (Planversie) do not exist yet. When they do, this becomes:
+    #   row = plan.versies.filter(nummer=versie).first()
+    #   if row is None: raise VersieNotFound(plan, versie)
+    #   return row.document
+    raise VersieNotFound(plan, versie)
+
+
+def dump_document(doc: dict) -> str:
+    """Serialise a document the one way we publish it: UTF-8 text (no ``\\u`` escapes),
+    two-space indent, keys in the order the document was built, a trailing newline.
+
+    Identical documents give identical text, so two exports of an unchanged plan are
+    byte-identical (a published version is stored as these bytes).
+    """
+    return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def build_plan_document(plan: Beleidsplan, *, versie=None) -> dict[str, Any]:
+    """The ``cultuurregio-plan/1`` document of ``plan`` as it is now in the database.
+
+    ``versie`` is the published version the document is made for (an object with
+    ``nummer``, ``naam`` and ``gepubliceerd_op``, as ``Planversie`` will have), or ``None``
+    for the working state.
+
+    Six queries, whatever the size of the plan (four when it has no actions): the goals,
+    the actions, their municipalities, their actors, their "zie ook" links and the
+    municipalities of the region. ``plan`` itself is not read again.
+
+    The top-level ``gemeenten`` are the municipalities of the plan's period: every
+    municipality that had not merged into another before the plan started (merged ones
+    stay in for a plan that ran while they existed: Gooik, merged on 1 January 2025, is in
+    the 2020-2025 plan, not in the 2027 one), plus any municipality an action names, so
+    that every name in a ``spreiding`` is one of them.
+    """
+    goals = list(Doelstelling.objects.filter(plan=plan).order_by("tree_id", "lft"))
+    position = {goal.pk: index for index, goal in enumerate(goals)}
+    code_of = {goal.pk: goal.code for goal in goals}
+
+    acties = list(
+        Actie.objects.van_plan(plan)
+        .in_plan_order()
+        .prefetch_related(
+            "gemeenten",
+            Prefetch("betrokkenen", queryset=ActieActor.objects.select_related("actor")),
+        )
+    )
+    zie_ook: dict[int, list[int]] = {}
+    if acties:
+        links = Actie.zie_ook.through.objects.filter(
+            actie__doelstelling__plan=plan
+        ).values_list("actie_id", "doelstelling_id")
+        for actie_id, goal_id in links:
+            # A link to a goal of another plan has no code in this document: left out.
+            if goal_id in position:
+                zie_ook.setdefault(actie_id, []).append(goal_id)
+
+    region = {
+        g.pk: g for g in Gemeente.objects.huidig(op=date(plan.van_jaar, 1, 1))
+    }
+    for actie in acties:
+        for gemeente in actie.gemeenten.all():
+            region.setdefault(gemeente.pk, gemeente)
+
+    acties_of: dict[int, list[dict]] = {}
+    for actie in acties:
+        goal_ids = sorted(
+            (pk for pk in zie_ook.get(actie.pk, ()) if pk != actie.doelstelling_id),
+            key=position.__getitem__,
+        )
+        acties_of.setdefault(actie.doelstelling_id, []).append(
+            _actie(actie, zie_ook_codes=[code_of[pk] for pk in goal_ids])
+        )
+
+    children: dict[int | None, list[Doelstelling]] = {}
+    for goal in goals:
+        children.setdefault(goal.parent_id, []).append(goal)
+
+    def goal_document(goal: Doelstelling) -> dict[str, Any]:
+        doc: dict[str, Any] = {"id": goal.pk, "soort": str(goal.soort), "code": goal.code}
+        if goal.parent_id is None:
+            # Only an SD can be cross-cutting; the contract's ODs have no such key.
+            doc["transversaal"] = goal.transversaal
+        doc["tagline"] = goal.tagline or None
+        doc["formulering"] = goal.formulering
+        doc["doelstellingen"] = [goal_document(c) for c in children.get(goal.pk, [])]
+        doc["acties"] = acties_of.get(goal.pk, [])
+        return doc
+
+    return {
+        "schema": SCHEMA,
+        "plan": {
+            "id": plan.pk,
+            "titel": plan.titel,
+            "van": plan.van_jaar,
+            "tot": plan.tot_jaar,
+        },
+        "versie": _versie(versie),
+        "gemeenten": [
+            _gemeente(g) for g in sorted(region.values(), key=lambda g: _name_key(g.naam))
+        ],
+        "doelstellingen": [goal_document(sd) for sd in children.get(None, [])],
+    }
+
+
+def _actie(actie: Actie, *, zie_ook_codes: list[str]) -> dict[str, Any]:
+    """One action; call on an action with prefetched ``gemeenten`` and ``betrokkenen``."""
+    if actie.alle_gemeenten:
+        # Meant for every municipality: a chosen set would contradict that.
+        namen: list[str] = []
+    else:
+        namen = sorted((g.naam for g in actie.gemeenten.all()), key=_name_key)
+    betrokkenen = sorted(
+        actie.betrokkenen.all(),
+        key=lambda b: (_ROLE_RANK.get(b.rol, len(_ROLE_RANK)), _name_key(b.actor.naam)),
+    )
+    return {
+        "id": actie.pk,
+        "omschrijving": actie.omschrijving,
+        "regierol": actie.regierol or None,
+        "actorrol": actie.actorrol or None,
+        "spreiding": {
+            "alle_gemeenten": actie.alle_gemeenten,
+            "gemeenten": namen,
+            "toelichting": actie.spreiding_toelichting or None,
+        },
+        "timing": {
+            "van": actie.van_jaar,
+            "tot": actie.tot_jaar,
+            "tekst": actie.timing_tekst or None,
+        },
+        "zie_ook": zie_ook_codes,
+        "actoren": [
+            {"id": b.actor_id, "naam": b.actor.naam, "rol": b.rol} for b in betrokkenen
+        ],
+        "voortgang": _voortgang(actie),
+    }
+
+
+def _voortgang(actie: Actie) -> dict[str, Any] | None:
+    """The action's progress from its approved reports: ``{"status", "percentage",
+    "peildatum"}``, or ``None`` when it has none.
+
+    Progress reports (Voortgangsrapport) do not exist yet, so this is always ``None``.
+    This is the one place to fill it in; keep the query count fixed by prefetching the
+    latest approved report in ``build_plan_document``.
+    """
+    return None
+
+
+def _versie(versie) -> dict[str, Any] | None:
+    if versie is None:
+        return None
+    return {
+        "nummer": versie.nummer,
+        "naam": versie.naam or None,
+        # Local time with its offset, as in the contract: "2020-03-01T10:00:00+01:00".
+        "gepubliceerd_op": timezone.localtime(versie.gepubliceerd_op).isoformat(
+            timespec="seconds"
+        ),
+    }
+
+
+def _gemeente(gemeente: Gemeente) -> dict[str, Any]:
+    return {
+        "id": gemeente.pk,
+        "naam": gemeente.naam,
+        "nis": gemeente.nis_code or None,
+        "opgegaan_in": gemeente.opgegaan_in_id,
+        "fusiedatum": gemeente.fusiedatum.isoformat() if gemeente.fusiedatum else None,
+    }
+
+
+def _name_key(naam: str) -> tuple[str, str]:
+    """Sort key for names, the same on every database: case- and accent-insensitive
+    ("Écaussinnes" between "Dilbeek" and "Gooik"), ties broken by the exact name."""
+    folded = unicodedata.normalize("NFKD", naam.casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c)), naam

@@ -1,0 +1,68 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from beleidsplan.export import VersieNotFound, export_plan
+from beleidsplan.models import Beleidsplan
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a plan as open data (cultuurregio-plan/1 JSON): the working state, or a "
+        "published version with --versie."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--plan", type=int, metavar="ID",
+            help="The plan's id. Default: the only plan, or the one that starts last.",
+        )
+        parser.add_argument(
+            "--versie", type=int, metavar="N",
+            help="Published version N instead of the working state.",
+        )
+        parser.add_argument(
+            "--output", metavar="FILE", help="Write to FILE (UTF-8) instead of stdout."
+        )
+
+    def handle(self, *args, plan=None, versie=None, output=None, **options):
+        beleidsplan = self._get_plan(plan)
+        try:
+            text = export_plan(beleidsplan, versie=versie)
+        except VersieNotFound:
+            raise CommandError(
+                _("Version %(versie)s does not exist for the plan %(plan)s.")
+                % {"versie": versie, "plan": beleidsplan}
+            ) from None
+        if output is None:
+            self.stdout.write(text, ending="")
+            return
+        path = Path(output)
+        if not path.parent.is_dir():
+            raise CommandError(
+                _("The directory %(directory)s does not exist.") % {"directory": path.parent}
+            )
+        try:
+            # newline="": the exact text (LF line ends) on every platform.
+            with path.open("w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+        except OSError as error:
+            raise CommandError(
+                _("Could not write %(path)s: %(error)s") % {"path": path, "error": error.strerror}
+            ) from None
+        self.stdout.write(_("Plan written to %(path)s.") % {"path": path})
+
+    def _get_plan(self, plan_id: int | None) -> Beleidsplan:
+        if plan_id is not None:
+            try:
+                return Beleidsplan.objects.get(pk=plan_id)
+            except Beleidsplan.DoesNotExist:
+                raise CommandError(
+                    _("There is no policy plan with id %(id)s.") % {"id": plan_id}
+                ) from None
+        # Several plans: the current one is the one that starts last.
+        beleidsplan = Beleidsplan.objects.order_by("-van_jaar", "-pk").first()
+        if beleidsplan is None:
+            raise CommandError(_("There is no policy plan yet."))
+        return beleidsplan
