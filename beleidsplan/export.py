@@ -57,16 +57,15 @@ def export_plan(plan: Beleidsplan, *, versie: int | None = None) -> str:
     """The document of ``plan`` as text: the working state, or published version ``versie``.
 
     A published version is its own stored document (design note in docs/domain.md), so
-    its export will be the stored text, never rebuilt from the current rows. Raises
+    its export is the stored text, never rebuilt from the current rows. Raises
     ``VersieNotFound`` for a version that does not exist.
     """
     if versie is None:
         return dump_document(build_plan_document(plan))
-    # Published versions (Planversie) do not exist yet. When they do, this becomes:
-    #   row = plan.versies.filter(nummer=versie).first()
-    #   if row is None: raise VersieNotFound(plan, versie)
-    #   return row.document
-    raise VersieNotFound(plan, versie)
+    row = plan.versies.filter(nummer=versie).only("document").first()
+    if row is None:
+        raise VersieNotFound(plan, versie)
+    return row.document
 
 
 def dump_document(doc: dict) -> str:

@@ -1,7 +1,11 @@
+import json
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from mptt.exceptions import InvalidMove
@@ -19,6 +23,13 @@ class Beleidsplan(models.Model):
     van_jaar = models.PositiveSmallIntegerField(_("from year"), validators=year_validators)
     tot_jaar = models.PositiveSmallIntegerField(_("to year"), validators=year_validators)
     beschrijving = models.TextField(_("description"), blank=True)
+    publiek = models.BooleanField(
+        _("published versions are public"), default=True,
+        help_text=_(
+            "When ticked, anyone may read the published versions. The working state and "
+            "open proposals are only for the steering group and coordinators."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -213,3 +224,313 @@ class Doelstelling(MPTTModel):
                 )
                 % {"code": self.code}
             )
+
+
+class Herziening(models.Model):
+    """A revision round: a named set of change proposals to the working plan."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        AFGESLOTEN = "afgesloten", _("closed")
+
+    plan = models.ForeignKey(
+        Beleidsplan, verbose_name=_("policy plan"), on_delete=models.PROTECT,
+        related_name="herzieningen",
+    )
+    naam = models.CharField(_("name"), max_length=200)
+    beschrijving = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    aangemaakt_op = models.DateTimeField(_("created on"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("revision round")
+        verbose_name_plural = _("revision rounds")
+        ordering = ["-aangemaakt_op"]
+
+    def __str__(self):
+        return self.naam
+
+
+class Wijzigingsvoorstel(models.Model):
+    """A change proposal of a revision round. Accepting it applies it to the working plan
+    (``beleidsplan.services.accept_proposal``); rejected and open ones stay on record.
+
+    The goal and action a proposal is about are foreign keys that survive as plain ids
+    (``*_ref``) when a merge, split or conversion removes the row: the comparison of
+    versions needs those ids to connect both sides.
+    """
+
+    class Soort(models.TextChoices):
+        HERFORMULEREN = "herformuleren", _("reword")
+        VERPLAATSEN = "verplaatsen", _("move to another SD")
+        HERORDENEN = "herordenen", _("reorder (renumber)")
+        SAMENVOEGEN = "samenvoegen", _("merge")
+        SPLITSEN = "splitsen", _("split")
+        OD_NAAR_ACTIE = "od_naar_actie", _("turn an OD into an action")
+        ACTIE_NAAR_OD = "actie_naar_od", _("turn an action into an OD")
+        NIEUW = "nieuw", _("new goal")
+        SCHRAPPEN = "schrappen", _("remove")
+        OPMERKING = "opmerking", _("comment or open question")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        AANVAARD = "aanvaard", _("accepted")
+        VERWORPEN = "verworpen", _("rejected")
+
+    herziening = models.ForeignKey(
+        Herziening, verbose_name=_("revision round"), on_delete=models.PROTECT,
+        related_name="voorstellen",
+    )
+    volgorde = models.PositiveIntegerField(_("order"), default=0)
+    soort = models.CharField(_("kind"), max_length=20, choices=Soort.choices)
+    doelstelling = models.ForeignKey(
+        Doelstelling, verbose_name=_("goal"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="voorstellen",
+        help_text=_("The goal the proposal is about (empty for a new goal)."),
+    )
+    doelstelling_ref = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    actie = models.ForeignKey(
+        "acties.Actie", verbose_name=_("action"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="voorstellen",
+        help_text=_("Only to turn an action into an operational goal."),
+    )
+    actie_ref = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    doel = models.ForeignKey(
+        Doelstelling, verbose_name=_("target goal"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_(
+            "Move, new OD, action into OD: the SD it goes under. Merge: the goal that "
+            "remains. OD into action: the OD that gets the action."
+        ),
+    )
+    positie = models.PositiveSmallIntegerField(
+        _("position"), null=True, blank=True,
+        help_text=_("1 = first. Empty: last."),
+    )
+    nieuwe_formulering = models.TextField(_("new wording"), blank=True)
+    nieuwe_tagline = models.CharField(_("new short title"), max_length=200, blank=True)
+    nieuw_transversaal = models.BooleanField(
+        _("cross-cutting from now on"), null=True, blank=True,
+        help_text=_("Empty: unchanged."),
+    )
+    delen = models.TextField(
+        _("parts"), blank=True,
+        help_text=_("Split: the wording of each new goal, one per line."),
+    )
+    motivatie = models.TextField(_("motivation"), blank=True)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    aangemaakt_op = models.DateTimeField(_("created on"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    beslist_op = models.DateTimeField(_("decided on"), null=True, blank=True)
+    beslist_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    # What the goal looked like when the proposal was written: accepting a proposal whose
+    # goal changed since then is refused (it no longer applies as written).
+    basis_formulering = models.TextField(blank=True, editable=False)
+    basis_ouder_ref = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    # What accepting did, by id: {"geschrapt": [...], "nieuw": [...], "acties": [...]}.
+    effect = models.JSONField(default=dict, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("change proposal")
+        verbose_name_plural = _("change proposals")
+        ordering = ["herziening", "volgorde", "pk"]
+        indexes = [
+            # The accepted proposals between two versions (comparison of versions).
+            models.Index(fields=["status", "beslist_op"], name="voorstel_status_beslist"),
+        ]
+
+    def __str__(self):
+        subject = self.doelstelling.code if self.doelstelling_id else ""
+        return f"{self.get_soort_display()} {subject}".strip()
+
+    def save(self, *args, **kwargs):
+        if self.pk is None and self.doelstelling_id:
+            # What the goal looked like when the proposal was written (staleness check).
+            self.basis_formulering = self.doelstelling.formulering
+            self.basis_ouder_ref = self.doelstelling.parent_id
+        if self.doelstelling_id:
+            self.doelstelling_ref = self.doelstelling_id
+        if self.actie_id:
+            self.actie_ref = self.actie_id
+        super().save(*args, **kwargs)
+
+    def delen_lijst(self) -> list[str]:
+        return [line.strip() for line in self.delen.splitlines() if line.strip()]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def clean(self):
+        """Check that the proposal says what its kind needs, in words a coordinator
+        understands. Runs before saving from any form (admin, site)."""
+        super().clean()
+        S = self.Soort
+        errors: dict[str, str] = {}
+        goal = self.doelstelling if self.doelstelling_id else None
+        target = self.doel if self.doel_id else None
+        plan_id = self.herziening.plan_id if self.herziening_id else None
+        rewords = bool(self.nieuwe_formulering.strip() or self.nieuwe_tagline.strip()) or (
+            self.nieuw_transversaal is not None
+        )
+
+        needs_goal = {
+            S.HERFORMULEREN, S.VERPLAATSEN, S.HERORDENEN, S.SAMENVOEGEN, S.SPLITSEN,
+            S.OD_NAAR_ACTIE, S.SCHRAPPEN,
+        }
+        if self.soort in needs_goal and goal is None:
+            errors["doelstelling"] = gettext("Choose the goal this proposal is about.")
+        for field, value in (("doelstelling", goal), ("doel", target)):
+            if value is not None and plan_id and value.plan_id != plan_id:
+                errors[field] = gettext(
+                    "This goal belongs to another policy plan than the revision round."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+        if self.soort == S.HERFORMULEREN and not rewords:
+            errors["nieuwe_formulering"] = gettext(
+                "Give the new wording (or a new short title)."
+            )
+        if (
+            goal is not None
+            and self.nieuwe_formulering.strip()
+            and self.nieuwe_formulering.strip() == goal.formulering.strip()
+            and self.soort == S.HERFORMULEREN
+        ):
+            errors["nieuwe_formulering"] = gettext(
+                "The new wording is the same as the current one."
+            )
+        if self.soort == S.VERPLAATSEN:
+            if goal is not None and goal.parent_id is None:
+                errors["doelstelling"] = gettext(
+                    "Only an operational goal (OD) can move to another SD; to renumber an "
+                    "SD, choose \"reorder\"."
+                )
+            elif target is None or target.parent_id is not None:
+                errors["doel"] = gettext("Choose the strategic goal (SD) it moves to.")
+            elif goal is not None and target.pk == goal.parent_id:
+                errors["doel"] = gettext("The goal already lies under this SD.")
+        if self.soort == S.HERORDENEN and not self.positie:
+            errors["positie"] = gettext("Give the new position (1 = first).")
+        if self.soort == S.SAMENVOEGEN:
+            if target is None:
+                errors["doel"] = gettext("Choose the goal that remains after the merge.")
+            elif goal is not None and target.pk == goal.pk:
+                errors["doel"] = gettext("A goal cannot merge with itself.")
+            elif goal is not None and (target.parent_id is None) != (goal.parent_id is None):
+                errors["doel"] = gettext("Only two SDs or two ODs can be merged.")
+        if self.soort == S.SPLITSEN:
+            if len(self.delen_lijst()) < 2:
+                errors["delen"] = gettext(
+                    "Give at least two wordings, one per line, for the goals it splits into."
+                )
+            if goal is not None and goal.parent_id is None:
+                errors["doelstelling"] = gettext("Only an operational goal (OD) can be split.")
+        if self.soort == S.OD_NAAR_ACTIE:
+            if goal is not None and goal.parent_id is None:
+                errors["doelstelling"] = gettext(
+                    "Only an operational goal (OD) can become an action."
+                )
+            elif target is None or target.parent_id is None:
+                errors["doel"] = gettext(
+                    "Choose the operational goal (OD) that gets the new action."
+                )
+            elif goal is not None and target.pk == goal.pk:
+                errors["doel"] = gettext("Choose another OD than the one that disappears.")
+        if self.soort == S.ACTIE_NAAR_OD:
+            if not self.actie_id:
+                errors["actie"] = gettext("Choose the action that becomes an operational goal.")
+            if target is None or target.parent_id is not None:
+                errors["doel"] = gettext("Choose the strategic goal (SD) it goes under.")
+        if self.soort == S.NIEUW:
+            if not self.nieuwe_formulering.strip():
+                errors["nieuwe_formulering"] = gettext("Give the wording of the new goal.")
+            if target is not None and target.parent_id is not None:
+                errors["doel"] = gettext(
+                    "A new goal goes under a strategic goal (SD), or leave this empty "
+                    "for a new SD."
+                )
+        if self.soort == S.OPMERKING and not self.motivatie.strip():
+            errors["motivatie"] = gettext("Write the comment or question.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Reactie(models.Model):
+    """A comment in the discussion of a change proposal."""
+
+    voorstel = models.ForeignKey(
+        Wijzigingsvoorstel, verbose_name=_("change proposal"), on_delete=models.CASCADE,
+        related_name="reacties",
+    )
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    tekst = models.TextField(_("comment"))
+    geplaatst_op = models.DateTimeField(_("posted on"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["geplaatst_op", "pk"]
+
+    def __str__(self):
+        return self.tekst[:60]
+
+
+class Planversie(models.Model):
+    """A published, immutable, numbered state of the whole plan.
+
+    The version IS its ``cultuurregio-plan/1`` document, stored as the exact text that is
+    served and exported: nothing done to the working plan afterwards changes it.
+    """
+
+    plan = models.ForeignKey(
+        Beleidsplan, verbose_name=_("policy plan"), on_delete=models.PROTECT,
+        related_name="versies",
+    )
+    nummer = models.PositiveIntegerField(_("number"))
+    naam = models.CharField(_("name"), max_length=200)
+    gepubliceerd_op = models.DateTimeField(_("published on"))
+    gepubliceerd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    document = models.TextField(_("document"), editable=False)
+
+    class Meta:
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        ordering = ["plan", "nummer"]
+        constraints = [
+            # Version numbers count up per plan; two publications never share one.
+            models.UniqueConstraint(fields=["plan", "nummer"], name="planversie_nummer_uniek"),
+        ]
+
+    def __str__(self):
+        return _("Version %(nummer)s: %(naam)s") % {"nummer": self.nummer, "naam": self.naam}
+
+    def save(self, *args, **kwargs):
+        if self.pk and type(self).objects.filter(pk=self.pk).exists():
+            raise ValueError("A published plan version is immutable.")
+        super().save(*args, **kwargs)
+
+    def data(self) -> dict:
+        """The stored document, parsed. No query."""
+        return json.loads(self.document)

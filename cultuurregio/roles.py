@@ -32,3 +32,13 @@ def is_coordinator(user) -> bool:
     if user.is_superuser:
         return True
     return user.groups.filter(name=COORDINATOREN).exists()
+
+
+def can_see_working_state(user) -> bool:
+    """Steering group members and coordinators (logged in) read the working state, drafts
+    and open proposals; partners and anonymous visitors never do. One query at most."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name__in=[COORDINATOREN, STUURGROEP]).exists()

@@ -1,0 +1,354 @@
+"""Comparing two states of a plan: the ``cultuurregio-vergelijking/1`` document
+(docs/open-data.md).
+
+Both sides are ``cultuurregio-plan/1`` documents (a published version's stored text, or
+the working state built now), so a comparison of published versions never changes. A goal
+or action is matched by its ``id`` (its identity through rewording, renumbering and moving);
+what ids alone cannot tell (merges, splits, conversions) comes from the proposals accepted
+between the two sides, which recorded the ids they removed and created (``effect``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _lazy
+
+from .export import build_plan_document
+from .models import Beleidsplan, Planversie, Wijzigingsvoorstel
+
+SCHEMA = "cultuurregio-vergelijking/1"
+WERK = "werk"
+
+S = Wijzigingsvoorstel.Soort
+
+
+class SideNotFound(LookupError):
+    def __init__(self, side):
+        super().__init__(side)
+        self.side = side
+
+
+@dataclass
+class Side:
+    """One side of a comparison: a published version or the working state."""
+
+    label: int | str  # the version number, or "werk"
+    document: dict
+    versie: Planversie | None = None
+
+
+@dataclass
+class _Node:
+    id: int
+    soort: str
+    code: str | None
+    formulering: str
+    ouder_id: int | None
+    ouder: str | None
+    extra: dict = field(default_factory=dict)
+
+
+def load_side(plan: Beleidsplan, label: str | int) -> Side:
+    """A version by number, or ``"werk"`` for the working state. One query for a version;
+    the working state costs what ``build_plan_document`` costs. Raises SideNotFound."""
+    if str(label) == WERK:
+        return Side(WERK, build_plan_document(plan))
+    try:
+        nummer = int(label)
+    except (TypeError, ValueError):
+        raise SideNotFound(label) from None
+    versie = plan.versies.filter(nummer=nummer).first()
+    if versie is None:
+        raise SideNotFound(label)
+    return Side(nummer, versie.data(), versie)
+
+
+def ordered(plan: Beleidsplan, a: Side, b: Side) -> tuple[Side, Side]:
+    """Older side first: the working state is the newest of all."""
+
+    def key(side: Side):
+        return (1, 0) if side.label == WERK else (0, side.label)
+
+    return (a, b) if key(a) <= key(b) else (b, a)
+
+
+def _flatten(document: dict) -> tuple[dict[int, _Node], dict[int, _Node]]:
+    goals: dict[int, _Node] = {}
+    actions: dict[int, _Node] = {}
+
+    def walk(items, parent):
+        for item in items:
+            goals[item["id"]] = _Node(
+                id=item["id"], soort=item["soort"], code=item["code"],
+                formulering=item["formulering"],
+                ouder_id=parent["id"] if parent else None,
+                ouder=parent["code"] if parent else None,
+                # Cross-cutting or not is shown on the page, but is no change of wording.
+                extra={"tagline": item.get("tagline")},
+            )
+            for actie in item.get("acties", []):
+                actions[actie["id"]] = _Node(
+                    id=actie["id"], soort="actie", code=None,
+                    formulering=actie["omschrijving"], ouder_id=item["id"], ouder=item["code"],
+                    extra={"regierol": actie.get("regierol"), "actorrol": actie.get("actorrol")},
+                )
+            walk(item.get("doelstellingen", []), item)
+
+    walk(document.get("doelstellingen", []), None)
+    return goals, actions
+
+
+def word_diff(old: str | None, new: str | None) -> list[list[str]]:
+    """Word-level diff in reading order: ``[["=", "kept"], ["-", "removed"], ["+", "added"]]``.
+    Whitespace is normalised to single spaces."""
+    a = re.findall(r"\S+", old or "")
+    b = re.findall(r"\S+", new or "")
+    result: list[list[str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            result.append(["=", " ".join(a[i1:i2])])
+        else:
+            if i2 > i1:
+                result.append(["-", " ".join(a[i1:i2])])
+            if j2 > j1:
+                result.append(["+", " ".join(b[j1:j2])])
+    return result
+
+
+def _relations(plan: Beleidsplan, old: Side, new: Side) -> dict[str, Any]:
+    """What accepted proposals between the two sides did, by id. One query."""
+    start = old.versie.gepubliceerd_op if old.versie else None
+    end = new.versie.gepubliceerd_op if new.versie else None
+    proposals = Wijzigingsvoorstel.objects.filter(
+        herziening__plan=plan, status=Wijzigingsvoorstel.Status.AANVAARD,
+    ).exclude(effect={})
+    if start is not None:
+        proposals = proposals.filter(beslist_op__gt=start)
+    if end is not None:
+        proposals = proposals.filter(beslist_op__lte=end)
+    if old.label == WERK:
+        proposals = proposals.none()
+    goal_kinds: dict[int, set[str]] = {}
+    goal_related: dict[int, list[int]] = {}
+    action_kinds: dict[int, set[str]] = {}
+    action_related: dict[int, list[int]] = {}
+
+    def mark(kinds, related, key, kind, others):
+        kinds.setdefault(key, set()).add(kind)
+        for other in others:
+            if other not in related.setdefault(key, []):
+                related[key].append(other)
+
+    for voorstel in proposals.order_by("beslist_op", "pk"):
+        effect = voorstel.effect
+        removed = effect.get("geschrapt", [])
+        created = effect.get("nieuw", [])
+        if voorstel.soort == S.SAMENVOEGEN:
+            kept = effect.get("behouden")
+            for goal_id in removed:
+                mark(goal_kinds, goal_related, goal_id, "samengevoegd", [kept])
+            mark(goal_kinds, goal_related, kept, "samengevoegd", removed)
+        elif voorstel.soort == S.SPLITSEN:
+            for goal_id in removed:
+                mark(goal_kinds, goal_related, goal_id, "gesplitst", created)
+            for goal_id in created:
+                mark(goal_kinds, goal_related, goal_id, "gesplitst", removed)
+        elif voorstel.soort == S.OD_NAAR_ACTIE:
+            new_actions = effect.get("acties", [])
+            for goal_id in removed:
+                mark(goal_kinds, goal_related, goal_id, "omgezet_naar_actie", new_actions)
+            for actie_id in new_actions:
+                mark(action_kinds, action_related, actie_id, "omgezet_naar_actie", removed)
+        elif voorstel.soort == S.ACTIE_NAAR_OD:
+            old_actions = effect.get("geschrapte_acties", [])
+            for goal_id in created:
+                mark(goal_kinds, goal_related, goal_id, "omgezet_naar_doelstelling", old_actions)
+            for actie_id in old_actions:
+                mark(action_kinds, action_related, actie_id, "omgezet_naar_doelstelling", created)
+    return {
+        "goal_kinds": goal_kinds, "goal_related": goal_related,
+        "action_kinds": action_kinds, "action_related": action_related,
+    }
+
+
+def _side(node: _Node | None) -> dict | None:
+    if node is None:
+        return None
+    return {"code": node.code, "formulering": node.formulering, "ouder": node.ouder}
+
+
+def _entries(old_nodes, new_nodes, kinds, related, *, with_code: bool) -> list[dict]:
+    entries = []
+    ids = list(old_nodes) + [i for i in new_nodes if i not in old_nodes]
+    for node_id in ids:
+        before, after = old_nodes.get(node_id), new_nodes.get(node_id)
+        changes: list[str] = []
+        if before is None:
+            changes.extend(sorted(kinds.get(node_id, ())) or ["nieuw"])
+        elif after is None:
+            changes.extend(sorted(kinds.get(node_id, ())) or ["geschrapt"])
+        else:
+            if before.formulering != after.formulering or before.extra != after.extra:
+                changes.append("geherformuleerd")
+            if before.ouder_id != after.ouder_id:
+                changes.append("verplaatst")
+            elif with_code and before.code != after.code:
+                changes.append("hernummerd")
+            changes.extend(k for k in sorted(kinds.get(node_id, ())) if k not in changes)
+        if not changes:
+            continue
+        soort = (after or before).soort
+        entry = {"id": node_id}
+        if with_code:
+            entry["soort"] = soort
+        entry.update({
+            "wijzigingen": changes,
+            "van": _side(before),
+            "naar": _side(after),
+            "diff": word_diff(
+                before.formulering if before else None, after.formulering if after else None
+            ),
+            "verwant": related.get(node_id, []),
+        })
+        entries.append(entry)
+    return entries
+
+
+def compare(plan: Beleidsplan, a: Side, b: Side) -> dict[str, Any]:
+    """The ``cultuurregio-vergelijking/1`` document from the older side to the newer one.
+
+    Entries: every goal or action that exists on either side and differs, in the order of
+    the old plan, then the new ones in the order of the new plan. One query (the accepted
+    proposals) besides loading the sides.
+    """
+    old, new = ordered(plan, a, b)
+    old_goals, old_actions = _flatten(old.document)
+    new_goals, new_actions = _flatten(new.document)
+    rel = _relations(plan, old, new)
+    return {
+        "schema": SCHEMA,
+        "van": old.label,
+        "naar": new.label,
+        "doelstellingen": _entries(
+            old_goals, new_goals, rel["goal_kinds"], rel["goal_related"], with_code=True
+        ),
+        "acties": _entries(
+            old_actions, new_actions, rel["action_kinds"], rel["action_related"],
+            with_code=False,
+        ),
+    }
+
+
+_CHANGE_LABELS = {
+    "nieuw": _lazy("new"),
+    "geschrapt": _lazy("removed"),
+    "geherformuleerd": _lazy("reworded"),
+    "hernummerd": _lazy("renumbered"),
+    "verplaatst": _lazy("moved"),
+    "samengevoegd": _lazy("merged"),
+    "gesplitst": _lazy("split"),
+    "omgezet_naar_actie": _lazy("turned into an action"),
+    "omgezet_naar_doelstelling": _lazy("turned into a goal"),
+}
+
+
+def change_label(kind: str) -> str:
+    return str(_CHANGE_LABELS.get(kind, kind))
+
+
+def side_label(label) -> str:
+    return gettext("working state") if label == WERK else gettext("version %(n)s") % {"n": label}
+
+
+def summary_lines(doc: dict) -> list[str]:
+    """A readable Dutch summary of a comparison document, one line per goal or action."""
+    lines = [
+        gettext("Comparison of %(van)s with %(naar)s")
+        % {"van": side_label(doc["van"]), "naar": side_label(doc["naar"])}
+    ]
+    if not doc["doelstellingen"] and not doc["acties"]:
+        lines.append(gettext("No differences."))
+        return lines
+    lines.append("")
+    lines.append(gettext("Goals:"))
+    for entry in doc["doelstellingen"]:
+        lines.append(_summary_line(entry))
+    if doc["acties"]:
+        lines.append("")
+        lines.append(gettext("Actions:"))
+        for entry in doc["acties"]:
+            lines.append(_summary_line(entry))
+    return lines
+
+
+def _summary_line(entry: dict) -> str:
+    kinds = ", ".join(change_label(k) for k in entry["wijzigingen"])
+    before, after = entry["van"], entry["naar"]
+
+    def where(side):
+        return side["code"] or side["ouder"] or ""
+
+    if before and after:
+        place = f"{where(before)} → {where(after)}" if where(before) != where(after) else where(after)
+    else:
+        place = where(before or after)
+    text = (after or before)["formulering"]
+    short = text if len(text) <= 90 else text[:89] + "…"
+    related = entry["verwant"]
+    tail = (" (" + gettext("related: %(ids)s") % {"ids": ", ".join(map(str, related))} + ")") if related else ""
+    return f"- [{entry['id']}] {place}: {kinds}{tail}\n    {short}"
+
+
+def side_by_side(old: Side, new: Side, doc: dict) -> dict[str, Any]:
+    """Rows for the side-by-side page: per SD of the new side, its old state left and new
+    state right, then its ODs the same way. An OD that moved shows twice: at its new place,
+    and at its old place as a row that points there ("verhuisd"). Goals that are gone
+    (removed, merged, split, turned into an action) come last. No queries."""
+    changes = {e["id"]: e for e in doc["doelstellingen"]}
+    old_goals, old_actions = _flatten(old.document)
+    new_goals, new_actions = _flatten(new.document)
+
+    def describe(other_id):
+        """A related goal by its code (new side first), or an action by its text."""
+        goal = new_goals.get(other_id) or old_goals.get(other_id)
+        if goal is not None:
+            return goal.code
+        actie = new_actions.get(other_id) or old_actions.get(other_id)
+        if actie is not None:
+            text = actie.formulering
+            return gettext("action under %(code)s: \"%(text)s\"") % {
+                "code": actie.ouder, "text": text if len(text) <= 60 else text[:59] + "…",
+            }
+        return str(other_id)
+
+    def row(goal_id, *, moved_away=False):
+        entry = changes.get(goal_id)
+        before, after = old_goals.get(goal_id), new_goals.get(goal_id)
+        return {
+            "id": goal_id,
+            "van": before,
+            "naar": None if moved_away else after,
+            "moved_to": after if moved_away else None,
+            "wijzigingen": [change_label(k) for k in entry["wijzigingen"]] if entry else [],
+            "diff": entry["diff"] if entry and before and after and not moved_away else None,
+            "verwant": [describe(i) for i in entry["verwant"]] if entry else [],
+            "moved_in": bool(before and after and before.ouder_id != after.ouder_id),
+        }
+
+    sections = []
+    for sd in new.document.get("doelstellingen", []):
+        rows = [row(od["id"]) for od in sd.get("doelstellingen", [])]
+        # ODs that lay under this SD on the old side and now lie elsewhere.
+        for goal in old_goals.values():
+            if goal.ouder_id == sd["id"] and goal.id in new_goals and (
+                new_goals[goal.id].ouder_id != sd["id"]
+            ):
+                rows.append(row(goal.id, moved_away=True))
+        sections.append({"sd": row(sd["id"]), "rows": rows})
+    gone = [row(goal_id) for goal_id in old_goals if goal_id not in new_goals]
+    return {"sections": sections, "gone": gone}

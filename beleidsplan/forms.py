@@ -1,0 +1,41 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Reactie
+
+
+class ReactieForm(forms.ModelForm):
+    class Meta:
+        model = Reactie
+        fields = ["tekst"]
+        labels = {"tekst": _("Your comment")}
+        widgets = {"tekst": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_tekst(self):
+        tekst = self.cleaned_data["tekst"].strip()
+        if not tekst:
+            raise forms.ValidationError(_("Write a comment before posting it."))
+        if len(tekst) > 5000:
+            raise forms.ValidationError(_("A comment can be at most 5000 characters long."))
+        return tekst
+
+
+class CompareForm(forms.Form):
+    """Choose two sides of a comparison: version numbers, or the working state."""
+
+    van = forms.ChoiceField(label=_("Old"))
+    naar = forms.ChoiceField(label=_("New"))
+
+    def __init__(self, *args, versies, with_working_state: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(v.nummer), str(v)) for v in versies]
+        if with_working_state:
+            choices.append(("werk", _("Working state (not published)")))
+        self.fields["van"].choices = choices
+        self.fields["naar"].choices = choices
+        self.fields["van"].error_messages["invalid_choice"] = _(
+            "%(value)s is not a version of this plan."
+        )
+        self.fields["naar"].error_messages["invalid_choice"] = _(
+            "%(value)s is not a version of this plan."
+        )
