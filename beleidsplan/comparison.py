@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .export import build_plan_document
 from .models import Beleidsplan, Planversie, Wijzigingsvoorstel
@@ -245,15 +245,15 @@ def compare(plan: Beleidsplan, a: Side, b: Side) -> dict[str, Any]:
 
 
 _CHANGE_LABELS = {
-    "nieuw": _lazy("new"),
-    "geschrapt": _lazy("removed"),
-    "geherformuleerd": _lazy("reworded"),
-    "hernummerd": _lazy("renumbered"),
-    "verplaatst": _lazy("moved"),
-    "samengevoegd": _lazy("merged"),
-    "gesplitst": _lazy("split"),
-    "omgezet_naar_actie": _lazy("turned into an action"),
-    "omgezet_naar_doelstelling": _lazy("turned into a goal"),
+    "nieuw": gettext_lazy("new"),
+    "geschrapt": gettext_lazy("removed"),
+    "geherformuleerd": gettext_lazy("reworded"),
+    "hernummerd": gettext_lazy("renumbered"),
+    "verplaatst": gettext_lazy("moved"),
+    "samengevoegd": gettext_lazy("merged"),
+    "gesplitst": pgettext_lazy("kind of change", "split"),
+    "omgezet_naar_actie": gettext_lazy("turned into an action"),
+    "omgezet_naar_doelstelling": gettext_lazy("turned into a goal"),
 }
 
 

@@ -15,7 +15,12 @@ def home(request):
     )
     if not insider:
         plans = plans.filter(publiek=True)
+    plans = list(plans)
+    for plan in plans:
+        versions = list(plan.versies.all())
+        plan.latest_version = max(versions, key=lambda v: v.nummer) if versions else None
     return render(
-        request, "home.html",
-        {"plans": list(plans), "insider": insider, "coordinator": is_coordinator(request.user)},
+        request,
+        "home.html",
+        {"plans": plans, "insider": insider, "coordinator": is_coordinator(request.user)},
     )

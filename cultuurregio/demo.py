@@ -49,7 +49,8 @@ def _refuse_in_production() -> None:
 @transaction.atomic
 def load_seed_plan() -> bool:
     """Load the seed's plan, municipalities and actors once. Returns False when a plan
-    already exists (the coordinator's edits are never overwritten)."""
+    already exists (the coordinator's edits are never overwritten). Version 1 and the
+    revision round are added by ``load_demo``."""
     _refuse_in_production()
     if Beleidsplan.objects.exists():
         return False
@@ -59,6 +60,21 @@ def load_seed_plan() -> bool:
     for plan in Beleidsplan.objects.all():
         plan.refresh_codes()
     return True
+
+
+@transaction.atomic
+def load_demo() -> tuple[bool, list[DemoAccount]]:
+    """Everything `make run` needs: the seed's plan with its revision round and two
+    versions (only into an empty database), and the demo accounts."""
+    loaded = load_seed_plan()
+    accounts = create_demo_accounts()
+    if loaded:
+        from beleidsplan.seed_revision import load_seed_revision
+
+        coordinator = User.objects.get(username=DEMO_ACCOUNTS[0].username)
+        for plan in Beleidsplan.objects.all():
+            load_seed_revision(plan=plan, user=coordinator)
+    return loaded, accounts
 
 
 @transaction.atomic

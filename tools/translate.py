@@ -3,7 +3,8 @@
     .venv/bin/python tools/translate.py path/to/translations.json
 
 The JSON file maps English msgids to Dutch (``{"Actions": "Acties"}``); for plural entries
-give a list ``["1 actie", "%(count)s acties"]``. Entries not in the file keep what the
+give a list ``["1 actie", "%(count)s acties"]``; for a msgid with a context (pgettext) use
+the key ``"context::msgid"``. Entries not in the file keep what the
 catalog has. Runs under a file lock so that two people (or helpers) filling the catalog at
 the same time do not overwrite each other. Ends with compilemessages.
 """
@@ -28,9 +29,20 @@ def main(path: str) -> None:
         fcntl.flock(lock, fcntl.LOCK_EX)
         env = {**os.environ, "DEBUG": "true"}
         subprocess.run(
-            [PY, "manage.py", "makemessages", "-l", "nl", "--ignore=.venv",
-             "--ignore=staticfiles", "--no-obsolete", "-v0"],
-            cwd=ROOT, check=True, env=env,
+            [
+                PY,
+                "manage.py",
+                "makemessages",
+                "-l",
+                "nl",
+                "--ignore=.venv",
+                "--ignore=staticfiles",
+                "--no-obsolete",
+                "-v0",
+            ],
+            cwd=ROOT,
+            check=True,
+            env=env,
         )
         catalog = polib.pofile(str(PO))
         catalog.metadata["Language"] = "nl"
@@ -38,8 +50,9 @@ def main(path: str) -> None:
         catalog.metadata["Content-Type"] = "text/plain; charset=UTF-8"
         missing = []
         for entry in catalog:
-            if entry.msgid in translations:
-                value = translations[entry.msgid]
+            key = f"{entry.msgctxt}::{entry.msgid}" if entry.msgctxt else entry.msgid
+            if key in translations:
+                value = translations[key]
                 if entry.msgid_plural:
                     entry.msgstr_plural = {0: value[0], 1: value[1]}
                 else:
@@ -51,7 +64,9 @@ def main(path: str) -> None:
         catalog.save()
         subprocess.run(
             [PY, "manage.py", "compilemessages", "--ignore=.venv", "-v0"],
-            cwd=ROOT, check=True, env=env,
+            cwd=ROOT,
+            check=True,
+            env=env,
         )
     if missing:
         print(f"{len(missing)} msgids still without Dutch:")

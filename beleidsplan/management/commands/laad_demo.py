@@ -2,16 +2,18 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from cultuurregio.demo import create_demo_accounts, load_seed_plan
+from cultuurregio.demo import load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the seed's plan (once) and create the demo accounts. Development only."
+    help = (
+        "Load the seed's plan with its revision round and versions (once, into an empty "
+        "database) and create the demo accounts. Development only."
+    )
 
     def handle(self, *args, **options):
         try:
-            loaded = load_seed_plan()
-            accounts = create_demo_accounts()
+            loaded, accounts = load_demo()
         except ImproperlyConfigured:
             raise CommandError(
                 _(
@@ -20,7 +22,12 @@ class Command(BaseCommand):
                 )
             ) from None
         if loaded:
-            self.stdout.write(_("The plan of the seed has been loaded."))
+            self.stdout.write(
+                _(
+                    "The plan of the seed has been loaded, with its revision round and "
+                    "versions 1 and 2."
+                )
+            )
         else:
             self.stdout.write(_("A plan already exists; it was left as it is."))
         self.stdout.write(_("Demo accounts (development only):"))

@@ -1,0 +1,435 @@
+"""The coordinator's admin for revision rounds, change proposals and published versions.
+
+Accepting, rejecting and publishing each go through a confirmation page, and through the
+services (beleidsplan/services.py), which validate before they write.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .comparison import WERK, change_label, compare, load_side
+from .models import Beleidsplan, Herziening, Planversie, Reactie, Wijzigingsvoorstel
+from .services import ProposalNotApplicable, accept_proposal, publish_version, reject_proposal
+
+
+class WijzigingsvoorstelForm(forms.ModelForm):
+    class Meta:
+        model = Wijzigingsvoorstel
+        fields = [
+            "herziening",
+            "volgorde",
+            "soort",
+            "doelstelling",
+            "actie",
+            "doel",
+            "positie",
+            "nieuwe_formulering",
+            "nieuwe_tagline",
+            "nieuw_transversaal",
+            "delen",
+            "motivatie",
+        ]
+        widgets = {
+            "nieuwe_formulering": forms.Textarea(attrs={"rows": 3}),
+            "delen": forms.Textarea(attrs={"rows": 3}),
+            "motivatie": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        unknown = _("This goal does not exist (anymore) in the plan. Choose one from the list.")
+        for name in ("doelstelling", "doel"):
+            if name in self.fields:
+                self.fields[name].error_messages["invalid_choice"] = unknown
+        if "actie" in self.fields:
+            self.fields["actie"].error_messages["invalid_choice"] = _(
+                "This action does not exist (anymore) in the plan. Choose one from the list."
+            )
+
+
+class OpenVoorstelInline(admin.TabularInline):
+    """The round's open proposals: editable, with links to accept or reject each."""
+
+    model = Wijzigingsvoorstel
+    form = WijzigingsvoorstelForm
+    fields = [
+        "volgorde",
+        "soort",
+        "doelstelling",
+        "doel",
+        "nieuwe_formulering",
+        "motivatie",
+        "decide_links",
+    ]
+    readonly_fields = ["decide_links"]
+    autocomplete_fields = ["doelstelling", "doel"]
+    extra = 0
+    show_change_link = True
+    verbose_name_plural = _("open proposals")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(status=Wijzigingsvoorstel.Status.OPEN)
+            .select_related("doelstelling", "doel")
+        )
+
+    @admin.display(description=_("decide"))
+    def decide_links(self, obj):
+        return _decide_links(obj) if obj.pk else ""
+
+
+class BeslistVoorstelInline(admin.TabularInline):
+    """Decided proposals stay on record as they were decided: read only."""
+
+    model = Wijzigingsvoorstel
+    fields = ["volgorde", "soort", "doelstelling", "nieuwe_formulering", "status", "beslist_op"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = _("decided proposals")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .exclude(status=Wijzigingsvoorstel.Status.OPEN)
+            .select_related("doelstelling")
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _decide_links(obj) -> str:
+    return format_html(
+        '<a href="{}">{}</a> · <a href="{}">{}</a>',
+        reverse("admin:beleidsplan_wijzigingsvoorstel_accept", args=[obj.pk]),
+        gettext("accept"),
+        reverse("admin:beleidsplan_wijzigingsvoorstel_reject", args=[obj.pk]),
+        gettext("reject"),
+    )
+
+
+@admin.register(Herziening)
+class HerzieningAdmin(admin.ModelAdmin):
+    list_display = ["naam", "plan", "status", "aangemaakt_op", "open_count"]
+    list_filter = ["status", "plan"]
+    search_fields = ["naam", "beschrijving"]
+    inlines = [OpenVoorstelInline, BeslistVoorstelInline]
+
+    @admin.display(description=_("open proposals"))
+    def open_count(self, obj):
+        return obj.open_count
+
+    def get_queryset(self, request):
+        from django.db.models import Count, Q
+
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("plan")
+            .annotate(open_count=Count("voorstellen", filter=Q(voorstellen__status="open")))
+        )
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if instance.pk is None:
+                instance.auteur = request.user
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+
+class ReactieInline(admin.TabularInline):
+    model = Reactie
+    fields = ["tekst", "auteur", "geplaatst_op"]
+    readonly_fields = ["auteur", "geplaatst_op"]
+    extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("auteur")
+
+
+@admin.register(Wijzigingsvoorstel)
+class WijzigingsvoorstelAdmin(admin.ModelAdmin):
+    form = WijzigingsvoorstelForm
+    list_display = [
+        "__str__",
+        "herziening",
+        "soort",
+        "status",
+        "auteur",
+        "aangemaakt_op",
+        "decide_links",
+    ]
+    list_filter = ["status", "soort", "herziening"]
+    search_fields = [
+        "nieuwe_formulering",
+        "motivatie",
+        "doelstelling__code",
+        "doelstelling__formulering",
+    ]
+    autocomplete_fields = ["doelstelling", "doel", "actie"]
+    readonly_fields = [
+        "status",
+        "auteur",
+        "aangemaakt_op",
+        "beslist_op",
+        "beslist_door",
+        "effect_summary",
+    ]
+    inlines = [ReactieInline]
+    actions = ["reject_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("herziening", "doelstelling", "auteur")
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.is_open:
+            # A decided proposal stays on record as it was decided.
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if obj.pk is None:
+            obj.auteur = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for instance in formset.save(commit=False):
+            if instance.pk is None:
+                instance.auteur = request.user
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+
+    @admin.display(description=_("what accepting did"))
+    def effect_summary(self, obj):
+        return obj.effect or "—"
+
+    @admin.display(description=_("decide"))
+    def decide_links(self, obj):
+        return _decide_links(obj) if obj.is_open else obj.get_status_display()
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/aanvaarden/",
+                self.admin_site.admin_view(self.accept_view),
+                name="beleidsplan_wijzigingsvoorstel_accept",
+            ),
+            path(
+                "<int:pk>/verwerpen/",
+                self.admin_site.admin_view(self.reject_view),
+                name="beleidsplan_wijzigingsvoorstel_reject",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _decide(self, request, pk, *, accept: bool):
+        voorstel = get_object_or_404(
+            Wijzigingsvoorstel.objects.select_related(
+                "herziening", "doelstelling", "doel", "actie"
+            ),
+            pk=pk,
+        )
+        if not self.has_change_permission(request, voorstel):
+            if not voorstel.is_open:
+                messages.error(
+                    request,
+                    gettext("This proposal was already decided (%(status)s).")
+                    % {"status": voorstel.get_status_display()},
+                )
+                return redirect("admin:beleidsplan_wijzigingsvoorstel_changelist")
+            raise PermissionDenied
+        change_url = reverse("admin:beleidsplan_wijzigingsvoorstel_change", args=[pk])
+        if request.method == "POST":
+            try:
+                if accept:
+                    accept_proposal(voorstel=voorstel, user=request.user)
+                    messages.success(
+                        request, gettext("The proposal was accepted and applied to the plan.")
+                    )
+                else:
+                    reject_proposal(voorstel=voorstel, user=request.user)
+                    messages.success(
+                        request, gettext("The proposal was rejected; it stays on record.")
+                    )
+            except ProposalNotApplicable as error:
+                messages.error(
+                    request,
+                    gettext("Nothing was changed. %(reason)s")
+                    % {"reason": " ".join(error.messages)},
+                )
+                return redirect(change_url)
+            return redirect(
+                reverse("admin:beleidsplan_herziening_change", args=[voorstel.herziening_id])
+            )
+        return TemplateResponse(
+            request,
+            "admin/beleidsplan/wijzigingsvoorstel/confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "voorstel": voorstel,
+                "accept": accept,
+                "title": gettext("Accept this proposal?")
+                if accept
+                else gettext("Reject this proposal?"),
+                "change_url": change_url,
+            },
+        )
+
+    def accept_view(self, request, pk):
+        return self._decide(request, pk, accept=True)
+
+    def reject_view(self, request, pk):
+        return self._decide(request, pk, accept=False)
+
+    @admin.action(description=_("Reject the selected proposals"))
+    def reject_selected(self, request, queryset):
+        if request.POST.get("post") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/beleidsplan/wijzigingsvoorstel/confirm_reject_selected.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "voorstellen": list(queryset.select_related("doelstelling")),
+                    "title": gettext("Reject these proposals?"),
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        rejected = 0
+        for voorstel in queryset:
+            try:
+                reject_proposal(voorstel=voorstel, user=request.user)
+                rejected += 1
+            except ProposalNotApplicable as error:
+                messages.warning(request, f"{voorstel}: {' '.join(error.messages)}")
+        messages.success(request, gettext("%(count)s proposals rejected.") % {"count": rejected})
+        return None
+
+
+class PublishForm(forms.Form):
+    plan = forms.ModelChoiceField(queryset=Beleidsplan.objects.all(), label=_("Policy plan"))
+    naam = forms.CharField(
+        label=_("Name of the version"),
+        max_length=200,
+        help_text=_('E.g. "Na herziening 2024".'),
+    )
+
+    def clean_naam(self):
+        naam = self.cleaned_data["naam"].strip()
+        if not naam:
+            raise forms.ValidationError(gettext("Give the version a name."))
+        return naam
+
+
+@admin.register(Planversie)
+class PlanversieAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "plan", "gepubliceerd_op", "gepubliceerd_door", "site_link"]
+    list_filter = ["plan"]
+    readonly_fields = ["plan", "nummer", "naam", "gepubliceerd_op", "gepubliceerd_door"]
+    fields = readonly_fields
+    change_list_template = "admin/beleidsplan/planversie/change_list.html"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .defer("document")
+            .select_related("plan", "gepubliceerd_door")
+        )
+
+    def has_add_permission(self, request):
+        return False  # Versions are made by publishing, never by hand.
+
+    def has_change_permission(self, request, obj=None):
+        return False  # Published versions are immutable.
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("on the site"))
+    def site_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("beleidsplan:versie", args=[obj.plan_id, obj.nummer]),
+            gettext("view"),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "publiceren/",
+                self.admin_site.admin_view(self.publish_view),
+                name="beleidsplan_planversie_publish",
+            ),
+            *super().get_urls(),
+        ]
+
+    def publish_view(self, request):
+        if not request.user.has_perm("beleidsplan.add_planversie"):
+            raise PermissionDenied
+        form = PublishForm(request.POST or None)
+        summary = None
+        if request.method == "POST" and form.is_valid():
+            plan = form.cleaned_data["plan"]
+            if request.POST.get("confirm") == "yes":
+                try:
+                    versie = publish_version(
+                        plan=plan, naam=form.cleaned_data["naam"], user=request.user
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    messages.success(
+                        request, gettext("%(versie)s has been published.") % {"versie": versie}
+                    )
+                    return redirect("admin:beleidsplan_planversie_changelist")
+            else:
+                summary = _changes_since_last(plan)
+        return TemplateResponse(
+            request,
+            "admin/beleidsplan/planversie/publish.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "form": form,
+                "summary": summary,
+                "title": gettext("Publish a version of the plan"),
+            },
+        )
+
+
+def _changes_since_last(plan: Beleidsplan) -> dict:
+    """What publishing would add: the comparison of the last version with the working
+    state, as counts per kind of change."""
+    last = plan.versies.order_by("-nummer").first()
+    if last is None:
+        return {"first": True, "counts": {}}
+    doc = compare(plan, load_side(plan, last.nummer), load_side(plan, WERK))
+    counts: dict[str, int] = {}
+    for entry in doc["doelstellingen"] + doc["acties"]:
+        for kind in entry["wijzigingen"]:
+            label = change_label(kind)
+            counts[label] = counts.get(label, 0) + 1
+    return {
+        "first": False,
+        "last": last,
+        "counts": counts,
+        "total": len(doc["doelstellingen"]) + len(doc["acties"]),
+    }
