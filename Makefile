@@ -40,3 +40,7 @@ check-migrations: install
 check-deploy: install
 	DEBUG=false SECRET_KEY=ci-check-deploy-$$(date +%s)-a-long-random-value-for-the-check ALLOWED_HOSTS=plan.example.org \
 		$(PY) manage.py check --deploy --fail-level WARNING
+
+# Regenerate fixtures/beleidsplan.json from the seed's nota (docs/seed-import.md).
+fixtures: install
+	tools/make_fixtures.sh

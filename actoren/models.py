@@ -102,6 +102,15 @@ class Actor(models.Model):
     gemeenten = models.ManyToManyField(
         Gemeente, verbose_name=_("municipalities"), blank=True, related_name="actoren"
     )
+    # Plan texts name the same organisation in several ways ("vzw 'de Rand'", "vzw De
+    # Rand"); the nota importer links an action to the actor when one of these occurs.
+    aliassen = models.TextField(
+        _("other spellings"), blank=True,
+        help_text=_(
+            "One alternative spelling per line, e.g. an abbreviation. Used to recognise "
+            "the actor in the texts of the plan."
+        ),
+    )
     beschrijving = models.TextField(_("description"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     telefoon = models.CharField(_("phone"), max_length=40, blank=True)
