@@ -14,4 +14,3 @@ class CultuurregioAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return is_coordinator(request.user)
-

@@ -16,11 +16,19 @@ PRODUCTION = {
 
 
 def manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     base.pop("DATABASE_URL", None)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -30,7 +38,10 @@ def manage(*args, **env):
         ({"DEBUG": "misschien"}, "DEBUG='misschien' is not a boolean"),
         ({"DEBUG": "false"}, "SECRET_KEY is not set"),
         ({**PRODUCTION, "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS is empty"),
-        ({"DEBUG": "true", "EMAIL_PORT": "vijfentwintig"}, "EMAIL_PORT='vijfentwintig' is not a whole number"),
+        (
+            {"DEBUG": "true", "EMAIL_PORT": "vijfentwintig"},
+            "EMAIL_PORT='vijfentwintig' is not a whole number",
+        ),
         ({"DEBUG": "true", "DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL cannot be read"),
     ],
 )

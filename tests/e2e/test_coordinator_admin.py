@@ -52,7 +52,9 @@ def test_coordinator_finds_and_edits_the_plan(page, live_server, seed_plan):
 
 
 @pytest.mark.parametrize("group", [roles.STUURGROEP, roles.PARTNERS])
-def test_steering_group_and_partner_are_refused_the_admin(page, live_server, transactional_db, group):
+def test_steering_group_and_partner_are_refused_the_admin(
+    page, live_server, transactional_db, group
+):
     # Even a user wrongly marked as staff gets no admin without the coordinators' group.
     make_user("iemand", group=group, staff=True)
     login(page, live_server, "iemand")
