@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Max, Min, Q
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -111,9 +112,9 @@ class GemeenteFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        places = Gemeente.objects.filter(Q(pk=value) | Q(opgegaan_in_id=value)).values("pk")
-        reached = Actie.gemeenten.through.objects.filter(gemeente__in=places).values("actie_id")
-        return queryset.filter(Q(alle_gemeenten=True) | Q(pk__in=reached))
+        if not value.isdigit():
+            raise IncorrectLookupParameters(value)
+        return queryset.bereikt(int(value))
 
 
 class JaarFilter(admin.SimpleListFilter):
@@ -137,6 +138,9 @@ class JaarFilter(admin.SimpleListFilter):
             return queryset
         if value == self.WITHOUT:
             return queryset.filter(van_jaar__isnull=True, tot_jaar__isnull=True)
+        if not value.isdigit():
+            # A hand-edited URL: the admin answers with its "invalid filter" redirect.
+            raise IncorrectLookupParameters(value)
         year = int(value)
         return queryset.filter(
             Q(van_jaar__lte=year, tot_jaar__gte=year)

@@ -19,6 +19,16 @@ class ActieQuerySet(models.QuerySet):
     def van_plan(self, plan):
         return self.filter(doelstelling__plan=plan)
 
+    def bereikt(self, gemeente_id: int):
+        """Actions that reach a municipality: those meant for all municipalities, and those
+        naming it or a municipality that merged into it (Pajottegem gets Gooik's actions;
+        history keeps the old name). A filter with subqueries: no extra query."""
+        places = Gemeente.objects.filter(Q(pk=gemeente_id) | Q(opgegaan_in_id=gemeente_id))
+        reached = Actie.gemeenten.through.objects.filter(
+            gemeente__in=places.values("pk")
+        ).values("actie_id")
+        return self.filter(Q(alle_gemeenten=True) | Q(pk__in=reached))
+
 
 class Actie(models.Model):
     """An action under one operational goal (OD)."""

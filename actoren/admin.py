@@ -32,7 +32,7 @@ class ActorAdmin(ExplainProtectedDeleteMixin, SpreadsheetImportExportMixin, Hist
 
     list_display = ("naam", "soort", "niveau", "gemeenten_summary", "acties_count", "actief")
     list_filter = ("soort", "niveau", ("gemeenten", admin.RelatedOnlyFieldListFilter), "actief")
-    search_fields = ("naam", "beschrijving", "email", "contactpersonen__naam")
+    search_fields = ("naam", "aliassen", "beschrijving", "email", "contactpersonen__naam")
     autocomplete_fields = ("gemeenten", "gebruikers")
     inlines = [ContactPersoonInline]
     protected_delete_message = _(

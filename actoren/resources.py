@@ -74,8 +74,8 @@ class ActorResource(ValidatedResource):
     class Meta:
         model = Actor
         fields = (
-            "naam", "soort", "niveau", "gemeenten", "email", "telefoon", "website",
-            "beschrijving", "actief",
+            "naam", "aliassen", "soort", "niveau", "gemeenten", "email", "telefoon",
+            "website", "beschrijving", "actief",
         )
         import_id_fields = ("naam",)
         clean_model_instances = True

@@ -3,7 +3,7 @@ import json
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -159,6 +159,13 @@ class Doelstelling(MPTTModel):
     @property
     def soort(self) -> str:
         return self.Soort.SD if self.parent_id is None else self.Soort.OD
+
+    def delete(self, *args, **kwargs):
+        # mptt closes the gap in the tree before Django deletes the row; when the delete is
+        # refused (PROTECT: the goal has actions or ODs) that must be rolled back too, or
+        # the tree is left broken.
+        with transaction.atomic():
+            return super().delete(*args, **kwargs)
 
     def get_soort_display(self) -> str:
         return self.Soort(self.soort).label

@@ -227,3 +227,13 @@ def test_goal_autocomplete_of_an_action_offers_operational_goals_only(coordinato
     assert [r["text"].split(" ")[0] for r in zie_ook["results"]] == [
         "SD1", "SD1-OD1", "SD2", "SD2-OD1",
     ]
+
+
+@pytest.mark.parametrize("query", ["gemeente=abc", "jaar=abc", "jaar=20x1"])
+def test_hand_edited_filter_values_are_refused_without_error(coordinator_client, query):
+    response = coordinator_client.get(f"/admin/acties/actie/?{query}")
+    # Django's admin ignores a value it does not offer, or answers an invalid filter with
+    # its redirect to "?e=1"; never a server error.
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:
+        assert response["Location"].endswith("?e=1")

@@ -130,3 +130,17 @@ def test_deleting_goal_renumbers_the_rest():
     make_od(sd, "Tweede")
     first.delete()
     assert codes(plan) == [("SD1", codes(plan)[0][1]), ("SD1-OD1", "Tweede")]
+
+
+def test_refused_delete_leaves_the_tree_intact():
+    plan = make_plan()
+    sd = make_sd(plan)
+    od = make_od(sd)
+    make_actie(od)
+    with pytest.raises(ProtectedError):
+        sd.delete()
+    sd.refresh_from_db()
+    od.refresh_from_db()
+    # The OD is still inside its SD in the tree (lft/rght intact).
+    assert list(sd.get_descendants()) == [od]
+    assert od.get_ancestors().get() == sd
