@@ -160,6 +160,13 @@ class Doelstelling(MPTTModel):
     def soort(self) -> str:
         return self.Soort.SD if self.parent_id is None else self.Soort.OD
 
+    def get_absolute_url(self):
+        """The goal's page on the site: for now its history through the versions. Stable
+        through renumbering and moving (by identity, not by code)."""
+        from django.urls import reverse
+
+        return reverse("beleidsplan:geschiedenis", args=[self.plan_id, self.pk])
+
     def delete(self, *args, **kwargs):
         # mptt closes the gap in the tree before Django deletes the row; when the delete is
         # refused (PROTECT: the goal has actions or ODs) that must be rolled back too, or
