@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext
@@ -18,6 +20,13 @@ class ActieQuerySet(models.QuerySet):
 
     def van_plan(self, plan):
         return self.filter(doelstelling__plan=plan)
+
+    def bewerkbaar_door(self, user):
+        """Actions a partner may report on: those where one of the partner's organisations
+        (Actor.gebruikers) is involved, as trekker or partner. A filter: no extra query."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        return self.filter(betrokkenheden__actor__gebruikers=user).distinct()
 
     def bereikt(self, gemeente_id: int):
         """Actions that reach a municipality: those meant for all municipalities, and those
@@ -161,3 +170,154 @@ class ActieActor(models.Model):
 
     def __str__(self):
         return f"{self.actor} ({self.get_rol_display()})"
+
+
+class VoortgangsrapportQuerySet(models.QuerySet):
+    def goedgekeurd(self):
+        return self.filter(fase=Voortgangsrapport.Fase.GOEDGEKEURD)
+
+    def van_partner(self, user):
+        """Reports on actions that one of the partner's organisations is involved in."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        return self.filter(actie__in=Actie.objects.bewerkbaar_door(user).values("pk"))
+
+
+class Voortgangsrapport(models.Model):
+    """A partner's report on an action for a period: a year, or a half year when the plan
+    reports per half year. One report per action and period. Draft, submitted, sent back,
+    approved: the partner edits drafts and sent-back reports; the coordinator reviews.
+    Approved reports make the action's progress."""
+
+    class Status(models.TextChoices):
+        NIET_GESTART = "niet_gestart", _("not started")
+        LOPEND = "lopend", _("running")
+        OP_SCHEMA = "op_schema", _("on track")
+        VERTRAAGD = "vertraagd", _("delayed")
+        AFGEROND = "afgerond", _("done")
+        GESCHRAPT = "geschrapt", _("dropped")
+
+    class Fase(models.TextChoices):
+        CONCEPT = "concept", _("draft")
+        INGEDIEND = "ingediend", _("submitted")
+        TERUGGESTUURD = "teruggestuurd", _("sent back")
+        GOEDGEKEURD = "goedgekeurd", _("approved")
+
+    actie = models.ForeignKey(
+        Actie, verbose_name=_("action"), on_delete=models.PROTECT, related_name="rapporten"
+    )
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("reported for"), on_delete=models.PROTECT,
+        related_name="rapporten", null=True, blank=True,
+        help_text=_("The organisation the report is made for."),
+    )
+    jaar = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
+    # 0: the whole year; 1 or 2: the first or second half (plans that report per half year).
+    halfjaar = models.PositiveSmallIntegerField(
+        _("half year"), default=0,
+        choices=[(0, _("whole year")), (1, _("first half")), (2, _("second half"))],
+    )
+    status = models.CharField(_("status"), max_length=15, choices=Status.choices)
+    percentage = models.PositiveSmallIntegerField(
+        _("percentage done"), null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    wat_gedaan = models.TextField(_("what was done"), blank=True)
+    aantal_activiteiten = models.PositiveIntegerField(_("number of activities"), null=True, blank=True)
+    aantal_deelnemers = models.PositiveIntegerField(_("number of participants"), null=True, blank=True)
+    gemeenten = models.ManyToManyField(
+        Gemeente, verbose_name=_("municipalities where it happened"), blank=True,
+        related_name="rapporten",
+    )
+    links = models.TextField(_("links"), blank=True, help_text=_("One web address per line."))
+    fase = models.CharField(_("stage"), max_length=15, choices=Fase.choices, default=Fase.CONCEPT)
+    opmerking = models.TextField(
+        _("coordinator's remark"), blank=True,
+        help_text=_("Why the report was sent back; the partner sees it on the form."),
+    )
+    aangemaakt_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    aangemaakt_op = models.DateTimeField(_("created on"), auto_now_add=True)
+    gewijzigd_op = models.DateTimeField(_("changed on"), auto_now=True)
+    ingediend_op = models.DateTimeField(_("submitted on"), null=True, blank=True)
+    beoordeeld_op = models.DateTimeField(_("reviewed on"), null=True, blank=True)
+    beoordeeld_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    history = HistoricalRecords(m2m_fields=[gemeenten])
+    objects = VoortgangsrapportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-jaar", "-halfjaar", "actie"]
+        constraints = [
+            # One report per action and period: a second one is refused.
+            models.UniqueConstraint(
+                fields=["actie", "jaar", "halfjaar"], name="rapport_een_per_periode",
+                violation_error_message=_(
+                    "There is already a report for this action and period."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(percentage__isnull=True) | Q(percentage__lte=100),
+                name="rapport_percentage_max_100",
+                violation_error_message=_("A percentage lies between 0 and 100."),
+            ),
+        ]
+        indexes = [
+            # The coordinator's review queue and the partner's list by stage.
+            models.Index(fields=["fase", "ingediend_op"], name="rapport_fase_ingediend"),
+        ]
+
+    def __str__(self):
+        return f"{self.actie} ({self.periode_label})"
+
+    @property
+    def periode_label(self) -> str:
+        if self.halfjaar:
+            return gettext("%(year)s, half %(half)s") % {"year": self.jaar, "half": self.halfjaar}
+        return str(self.jaar)
+
+    @property
+    def bewerkbaar(self) -> bool:
+        """The partner may still change it: a draft, or sent back."""
+        return self.fase in (self.Fase.CONCEPT, self.Fase.TERUGGESTUURD)
+
+    def clean(self):
+        super().clean()
+        if self.actie_id and self.jaar:
+            plan = self.actie.doelstelling.plan
+            if not plan.van_jaar <= self.jaar <= plan.tot_jaar:
+                raise ValidationError({
+                    "jaar": gettext(
+                        "%(year)s lies outside the plan period %(start)s-%(end)s."
+                    ) % {"year": self.jaar, "start": plan.van_jaar, "end": plan.tot_jaar}
+                })
+
+
+class Bijlage(models.Model):
+    """A file attached to a progress report (PDF, image or office file), checked by its
+    content, not its name (acties.uploads)."""
+
+    rapport = models.ForeignKey(
+        Voortgangsrapport, verbose_name=_("progress report"), on_delete=models.CASCADE,
+        related_name="bijlagen",
+    )
+    bestand = models.FileField(_("file"), upload_to="voortgang/%Y/")
+    naam = models.CharField(_("name"), max_length=200)
+    soort = models.CharField(_("type"), max_length=100)
+    grootte = models.PositiveIntegerField(_("size in bytes"))
+    toegevoegd_op = models.DateTimeField(_("added on"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["toegevoegd_op", "pk"]
+
+    def __str__(self):
+        return self.naam

@@ -23,6 +23,15 @@ class Beleidsplan(models.Model):
     van_jaar = models.PositiveSmallIntegerField(_("from year"), validators=year_validators)
     tot_jaar = models.PositiveSmallIntegerField(_("to year"), validators=year_validators)
     beschrijving = models.TextField(_("description"), blank=True)
+    class Rapportering(models.TextChoices):
+        JAARLIJKS = "jaarlijks", _("per year")
+        HALFJAARLIJKS = "halfjaarlijks", _("per half year")
+
+    rapportering = models.CharField(
+        _("progress reporting"), max_length=15, choices=Rapportering.choices,
+        default=Rapportering.JAARLIJKS,
+        help_text=_("How often partners report progress on their actions."),
+    )
     publiek = models.BooleanField(
         _("published versions are public"), default=True,
         help_text=_(

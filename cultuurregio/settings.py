@@ -161,6 +161,16 @@ STORAGES = {
     },
 }
 
+# Uploaded files (attachments of progress reports). Served by the web server in production.
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Largest attachment a partner may upload, in megabytes.
+MAX_BIJLAGE_MB = env_int("MAX_BIJLAGE_MB", 10)
+# How long an invitation (set-your-password) link stays valid, in seconds: 7 days.
+PASSWORD_RESET_TIMEOUT = env_int("INVITATION_TIMEOUT", 7 * 24 * 3600)
+# Where links in e-mails point to (no request there): the site's public address.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

@@ -8,6 +8,8 @@ urlpatterns = [
     # Public site
     path("", home, name="home"),
     path("", include("beleidsplan.urls")),
+    path("", include("acties.urls")),
+    path("partner/", include("acties.partner_urls")),
     # Accounts
     path(
         "aanmelden/",
