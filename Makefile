@@ -8,6 +8,7 @@ export DEBUG ?= true
 .PHONY: run test install compilemessages messages lint check-migrations check-deploy fixtures
 
 $(VENV)/.installed: pyproject.toml
+	tools/system_deps.sh
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'

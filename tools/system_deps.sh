@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Debian packages the application and its tests need: gettext (the Dutch catalog),
+# Chromium (browser tests), Pango (PDF rendering by WeasyPrint), a font, the PostgreSQL
+# client (CI). Installs only what is missing, and only as root; otherwise says what to do.
+set -euo pipefail
+need=()
+command -v msgfmt >/dev/null || need+=(gettext)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+ldconfig -p | grep -q "libpango-1.0.so.0" || need+=(libpango-1.0-0)
+ldconfig -p | grep -q "libpangoft2-1.0.so.0" || need+=(libpangoft2-1.0-0)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+if [ "${1:-}" = "--ci" ]; then
+  command -v psql >/dev/null || need+=(postgresql-client)
+fi
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Missing Debian packages: ${need[*]}. Install them: sudo apt-get install ${need[*]}" >&2
+  exit 1
+fi
+echo "Installing Debian packages: ${need[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
