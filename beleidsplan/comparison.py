@@ -294,7 +294,10 @@ def _summary_line(entry: dict) -> str:
         return side["code"] or side["ouder"] or ""
 
     if before and after:
-        place = f"{where(before)} → {where(after)}" if where(before) != where(after) else where(after)
+        # An action can move between two goals with the same code (its OD was turned into
+        # an action and its actions went to the OD that now has that code).
+        moved = where(before) != where(after) or "verplaatst" in entry["wijzigingen"]
+        place = f"{where(before)} → {where(after)}" if moved else where(after)
     else:
         place = where(before or after)
     text = (after or before)["formulering"]
@@ -350,5 +353,16 @@ def side_by_side(old: Side, new: Side, doc: dict) -> dict[str, Any]:
             ):
                 rows.append(row(goal.id, moved_away=True))
         sections.append({"sd": row(sd["id"]), "rows": rows})
-    gone = [row(goal_id) for goal_id in old_goals if goal_id not in new_goals]
+    gone = []
+    for goal_id in old_goals:
+        if goal_id in new_goals:
+            continue
+        gone.append(row(goal_id))
+        # ODs of a goal that is gone (an SD merged away) moved elsewhere: show their old
+        # place here, or their new place's "was" link would lead nowhere.
+        gone.extend(
+            row(goal.id, moved_away=True)
+            for goal in old_goals.values()
+            if goal.ouder_id == goal_id and goal.id in new_goals
+        )
     return {"sections": sections, "gone": gone}

@@ -256,9 +256,13 @@ def accept_proposal(*, voorstel: Wijzigingsvoorstel, user) -> Wijzigingsvoorstel
         "herziening__plan_id", flat=True
     ).get()
     _lock_plan(plan_id)
-    voorstel = Wijzigingsvoorstel.objects.select_related(
-        "herziening", "doelstelling", "doel", "actie"
-    ).get(pk=voorstel.pk)
+    # Lock the proposal row too: ``reject_proposal`` takes only that lock, and without it
+    # a rejection arriving while this acceptance runs would be overwritten.
+    voorstel = (
+        Wijzigingsvoorstel.objects.select_for_update(of=("self",))
+        .select_related("herziening", "doelstelling", "doel", "actie")
+        .get(pk=voorstel.pk)
+    )
     if not voorstel.is_open:
         raise ProposalNotApplicable(
             _("This proposal was already decided (%(status)s).")

@@ -153,7 +153,10 @@ def vergelijk(request, plan_id: int):
     plan = _get_plan(request, plan_id)
     form, doc, table = _comparison(request, plan)
     action_rows = [
-        {**entry, "labels": [change_label(k) for k in entry["wijzigingen"]]}
+        {
+            **entry, "labels": [change_label(k) for k in entry["wijzigingen"]],
+            "moved": "verplaatst" in entry["wijzigingen"],
+        }
         for entry in (doc["acties"] if doc else [])
     ]
     status = 400 if request.GET and doc is None else 200
