@@ -15,8 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from .export import build_plan_document
 from .models import Beleidsplan, Planversie, Wijzigingsvoorstel
@@ -84,7 +83,9 @@ def _flatten(document: dict) -> tuple[dict[int, _Node], dict[int, _Node]]:
     def walk(items, parent):
         for item in items:
             goals[item["id"]] = _Node(
-                id=item["id"], soort=item["soort"], code=item["code"],
+                id=item["id"],
+                soort=item["soort"],
+                code=item["code"],
                 formulering=item["formulering"],
                 ouder_id=parent["id"] if parent else None,
                 ouder=parent["code"] if parent else None,
@@ -93,8 +94,12 @@ def _flatten(document: dict) -> tuple[dict[int, _Node], dict[int, _Node]]:
             )
             for actie in item.get("acties", []):
                 actions[actie["id"]] = _Node(
-                    id=actie["id"], soort="actie", code=None,
-                    formulering=actie["omschrijving"], ouder_id=item["id"], ouder=item["code"],
+                    id=actie["id"],
+                    soort="actie",
+                    code=None,
+                    formulering=actie["omschrijving"],
+                    ouder_id=item["id"],
+                    ouder=item["code"],
                     extra={"regierol": actie.get("regierol"), "actorrol": actie.get("actorrol")},
                 )
             walk(item.get("doelstellingen", []), item)
@@ -125,7 +130,8 @@ def _relations(plan: Beleidsplan, old: Side, new: Side) -> dict[str, Any]:
     start = old.versie.gepubliceerd_op if old.versie else None
     end = new.versie.gepubliceerd_op if new.versie else None
     proposals = Wijzigingsvoorstel.objects.filter(
-        herziening__plan=plan, status=Wijzigingsvoorstel.Status.AANVAARD,
+        herziening__plan=plan,
+        status=Wijzigingsvoorstel.Status.AANVAARD,
     ).exclude(effect={})
     if start is not None:
         proposals = proposals.filter(beslist_op__gt=start)
@@ -171,8 +177,10 @@ def _relations(plan: Beleidsplan, old: Side, new: Side) -> dict[str, Any]:
             for actie_id in old_actions:
                 mark(action_kinds, action_related, actie_id, "omgezet_naar_doelstelling", created)
     return {
-        "goal_kinds": goal_kinds, "goal_related": goal_related,
-        "action_kinds": action_kinds, "action_related": action_related,
+        "goal_kinds": goal_kinds,
+        "goal_related": goal_related,
+        "action_kinds": action_kinds,
+        "action_related": action_related,
     }
 
 
@@ -206,15 +214,17 @@ def _entries(old_nodes, new_nodes, kinds, related, *, with_code: bool) -> list[d
         entry = {"id": node_id}
         if with_code:
             entry["soort"] = soort
-        entry.update({
-            "wijzigingen": changes,
-            "van": _side(before),
-            "naar": _side(after),
-            "diff": word_diff(
-                before.formulering if before else None, after.formulering if after else None
-            ),
-            "verwant": related.get(node_id, []),
-        })
+        entry.update(
+            {
+                "wijzigingen": changes,
+                "van": _side(before),
+                "naar": _side(after),
+                "diff": word_diff(
+                    before.formulering if before else None, after.formulering if after else None
+                ),
+                "verwant": related.get(node_id, []),
+            }
+        )
         entries.append(entry)
     return entries
 
@@ -238,7 +248,10 @@ def compare(plan: Beleidsplan, a: Side, b: Side) -> dict[str, Any]:
             old_goals, new_goals, rel["goal_kinds"], rel["goal_related"], with_code=True
         ),
         "acties": _entries(
-            old_actions, new_actions, rel["action_kinds"], rel["action_related"],
+            old_actions,
+            new_actions,
+            rel["action_kinds"],
+            rel["action_related"],
             with_code=False,
         ),
     }
@@ -303,7 +316,11 @@ def _summary_line(entry: dict) -> str:
     text = (after or before)["formulering"]
     short = text if len(text) <= 90 else text[:89] + "…"
     related = entry["verwant"]
-    tail = (" (" + gettext("related: %(ids)s") % {"ids": ", ".join(map(str, related))} + ")") if related else ""
+    tail = (
+        (" (" + gettext("related: %(ids)s") % {"ids": ", ".join(map(str, related))} + ")")
+        if related
+        else ""
+    )
     return f"- [{entry['id']}] {place}: {kinds}{tail}\n    {short}"
 
 
@@ -324,8 +341,9 @@ def side_by_side(old: Side, new: Side, doc: dict) -> dict[str, Any]:
         actie = new_actions.get(other_id) or old_actions.get(other_id)
         if actie is not None:
             text = actie.formulering
-            return gettext("action under %(code)s: \"%(text)s\"") % {
-                "code": actie.ouder, "text": text if len(text) <= 60 else text[:59] + "…",
+            return gettext('action under %(code)s: "%(text)s"') % {
+                "code": actie.ouder,
+                "text": text if len(text) <= 60 else text[:59] + "…",
             }
         return str(other_id)
 
@@ -348,8 +366,10 @@ def side_by_side(old: Side, new: Side, doc: dict) -> dict[str, Any]:
         rows = [row(od["id"]) for od in sd.get("doelstellingen", [])]
         # ODs that lay under this SD on the old side and now lie elsewhere.
         for goal in old_goals.values():
-            if goal.ouder_id == sd["id"] and goal.id in new_goals and (
-                new_goals[goal.id].ouder_id != sd["id"]
+            if (
+                goal.ouder_id == sd["id"]
+                and goal.id in new_goals
+                and (new_goals[goal.id].ouder_id != sd["id"])
             ):
                 rows.append(row(goal.id, moved_away=True))
         sections.append({"sd": row(sd["id"]), "rows": rows})

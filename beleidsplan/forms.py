@@ -11,10 +11,12 @@ class ReactieForm(forms.ModelForm):
         labels = {"tekst": _("Your comment")}
         widgets = {"tekst": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tekst"].error_messages["required"] = _("Write a comment before posting it.")
+
     def clean_tekst(self):
-        tekst = self.cleaned_data["tekst"].strip()
-        if not tekst:
-            raise forms.ValidationError(_("Write a comment before posting it."))
+        tekst = self.cleaned_data["tekst"]
         if len(tekst) > 5000:
             raise forms.ValidationError(_("A comment can be at most 5000 characters long."))
         return tekst

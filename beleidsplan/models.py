@@ -1,7 +1,7 @@
 import json
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -23,17 +23,21 @@ class Beleidsplan(models.Model):
     van_jaar = models.PositiveSmallIntegerField(_("from year"), validators=year_validators)
     tot_jaar = models.PositiveSmallIntegerField(_("to year"), validators=year_validators)
     beschrijving = models.TextField(_("description"), blank=True)
+
     class Rapportering(models.TextChoices):
         JAARLIJKS = "jaarlijks", _("per year")
         HALFJAARLIJKS = "halfjaarlijks", _("per half year")
 
     rapportering = models.CharField(
-        _("progress reporting"), max_length=15, choices=Rapportering.choices,
+        _("progress reporting"),
+        max_length=15,
+        choices=Rapportering.choices,
         default=Rapportering.JAARLIJKS,
         help_text=_("How often partners report progress on their actions."),
     )
     publiek = models.BooleanField(
-        _("published versions are public"), default=True,
+        _("published versions are public"),
+        default=True,
         help_text=_(
             "When ticked, anyone may read the published versions. The working state and "
             "open proposals are only for the steering group and coordinators."
@@ -61,9 +65,7 @@ class Beleidsplan(models.Model):
     def clean(self):
         super().clean()
         if self.van_jaar and self.tot_jaar and self.tot_jaar < self.van_jaar:
-            raise ValidationError(
-                {"tot_jaar": _("The end year cannot lie before the start year.")}
-            )
+            raise ValidationError({"tot_jaar": _("The end year cannot lie before the start year.")})
 
     def refresh_codes(self) -> dict[int, str]:
         """Give every goal of this plan the code of its place in the tree (SD1, SD1-OD2).
@@ -72,9 +74,7 @@ class Beleidsplan(models.Model):
         data, so the update deliberately bypasses the audit trail. Returns every goal's
         code by primary key.
         """
-        goals = list(
-            Doelstelling.objects.filter(plan=self).order_by("tree_id", "lft")
-        )
+        goals = list(Doelstelling.objects.filter(plan=self).order_by("tree_id", "lft"))
         codes: dict[int, str] = {}
         sd_count = 0
         od_counts: dict[int, int] = {}
@@ -124,23 +124,32 @@ class Doelstelling(MPTTModel):
         OD = "OD", _("operational goal")
 
     plan = models.ForeignKey(
-        Beleidsplan, verbose_name=_("policy plan"), on_delete=models.PROTECT,
+        Beleidsplan,
+        verbose_name=_("policy plan"),
+        on_delete=models.PROTECT,
         related_name="doelstellingen",
     )
     # PROTECT: deleting an SD that still has ODs is refused, not cascaded.
     parent = TreeForeignKey(
-        "self", verbose_name=_("strategic goal"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("strategic goal"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         help_text=_("Empty for a strategic goal (SD); the SD for an operational goal (OD)."),
     )
     code = models.CharField(_("code"), max_length=20, editable=False, default="")
     formulering = models.TextField(_("wording"))
     tagline = models.CharField(
-        _("short title"), max_length=200, blank=True,
+        _("short title"),
+        max_length=200,
+        blank=True,
         help_text=_('E.g. "CULTUURPARTICIPATIE in de regio VERGROTEN".'),
     )
     transversaal = models.BooleanField(
-        _("cross-cutting"), default=False,
+        _("cross-cutting"),
+        default=False,
         help_text=_("A cross-cutting strategic goal runs across the others."),
     )
     toelichting = models.TextField(_("explanation"), blank=True)
@@ -204,13 +213,10 @@ class Doelstelling(MPTTModel):
                     "stays a strategic goal."
                 )
             if self.transversaal:
-                errors["transversaal"] = gettext(
-                    "Only a strategic goal (SD) can be cross-cutting."
-                )
+                errors["transversaal"] = gettext("Only a strategic goal (SD) can be cross-cutting.")
         elif self.pk and self.acties.exists():
             errors["parent"] = gettext(
-                "This goal has actions; actions belong under an operational goal, "
-                "so choose its SD."
+                "This goal has actions; actions belong under an operational goal, so choose its SD."
             )
         if errors:
             raise ValidationError(errors)
@@ -228,8 +234,7 @@ class Doelstelling(MPTTModel):
             if self.acties.exists():
                 raise InvalidMove(
                     gettext(
-                        "%(code)s has actions, so it must stay an operational goal "
-                        "under an SD."
+                        "%(code)s has actions, so it must stay an operational goal under an SD."
                     )
                     % {"code": self.code}
                 )
@@ -242,8 +247,7 @@ class Doelstelling(MPTTModel):
         if self.children.exists():
             raise InvalidMove(
                 gettext(
-                    "%(code)s has operational goals of its own, so it must stay a "
-                    "strategic goal."
+                    "%(code)s has operational goals of its own, so it must stay a strategic goal."
                 )
                 % {"code": self.code}
             )
@@ -257,7 +261,9 @@ class Herziening(models.Model):
         AFGESLOTEN = "afgesloten", _("closed")
 
     plan = models.ForeignKey(
-        Beleidsplan, verbose_name=_("policy plan"), on_delete=models.PROTECT,
+        Beleidsplan,
+        verbose_name=_("policy plan"),
+        on_delete=models.PROTECT,
         related_name="herzieningen",
     )
     naam = models.CharField(_("name"), max_length=200)
@@ -276,6 +282,9 @@ class Herziening(models.Model):
 
     def __str__(self):
         return self.naam
+
+
+_MISSING = object()  # a foreign key whose row does not exist
 
 
 class Wijzigingsvoorstel(models.Model):
@@ -305,49 +314,75 @@ class Wijzigingsvoorstel(models.Model):
         VERWORPEN = "verworpen", _("rejected")
 
     herziening = models.ForeignKey(
-        Herziening, verbose_name=_("revision round"), on_delete=models.PROTECT,
+        Herziening,
+        verbose_name=_("revision round"),
+        on_delete=models.PROTECT,
         related_name="voorstellen",
     )
     volgorde = models.PositiveIntegerField(_("order"), default=0)
     soort = models.CharField(_("kind"), max_length=20, choices=Soort.choices)
     doelstelling = models.ForeignKey(
-        Doelstelling, verbose_name=_("goal"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="voorstellen",
+        Doelstelling,
+        verbose_name=_("goal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="voorstellen",
+        error_messages={"invalid": _("This goal does not exist (anymore) in the plan.")},
         help_text=_("The goal the proposal is about (empty for a new goal)."),
     )
     doelstelling_ref = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     actie = models.ForeignKey(
-        "acties.Actie", verbose_name=_("action"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="voorstellen",
+        "acties.Actie",
+        verbose_name=_("action"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="voorstellen",
+        error_messages={"invalid": _("This action does not exist (anymore) in the plan.")},
         help_text=_("Only to turn an action into an operational goal."),
     )
     actie_ref = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     doel = models.ForeignKey(
-        Doelstelling, verbose_name=_("target goal"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        Doelstelling,
+        verbose_name=_("target goal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        error_messages={"invalid": _("This goal does not exist (anymore) in the plan.")},
         help_text=_(
             "Move, new OD, action into OD: the SD it goes under. Merge: the goal that "
             "remains. OD into action: the OD that gets the action."
         ),
     )
     positie = models.PositiveSmallIntegerField(
-        _("position"), null=True, blank=True,
+        _("position"),
+        null=True,
+        blank=True,
         help_text=_("1 = first. Empty: last."),
     )
     nieuwe_formulering = models.TextField(_("new wording"), blank=True)
     nieuwe_tagline = models.CharField(_("new short title"), max_length=200, blank=True)
     nieuw_transversaal = models.BooleanField(
-        _("cross-cutting from now on"), null=True, blank=True,
+        _("cross-cutting from now on"),
+        null=True,
+        blank=True,
         help_text=_("Empty: unchanged."),
     )
     delen = models.TextField(
-        _("parts"), blank=True,
+        _("parts"),
+        blank=True,
         help_text=_("Split: the wording of each new goal, one per line."),
     )
     motivatie = models.TextField(_("motivation"), blank=True)
     auteur = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     aangemaakt_op = models.DateTimeField(_("created on"), default=timezone.now)
     status = models.CharField(
@@ -355,13 +390,20 @@ class Wijzigingsvoorstel(models.Model):
     )
     beslist_op = models.DateTimeField(_("decided on"), null=True, blank=True)
     beslist_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # What the goal looked like when the proposal was written: accepting a proposal whose
     # goal changed since then is refused (it no longer applies as written).
     basis_formulering = models.TextField(blank=True, editable=False)
     basis_ouder_ref = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    # The target's wording then: a merge that rewords the goal that remains must not
+    # overwrite a rewording accepted after the merge was written.
+    basis_doel_formulering = models.TextField(blank=True, editable=False)
     # What accepting did, by id: {"geschrapt": [...], "nieuw": [...], "acties": [...]}.
     effect = models.JSONField(default=dict, blank=True, editable=False)
 
@@ -385,6 +427,8 @@ class Wijzigingsvoorstel(models.Model):
             # What the goal looked like when the proposal was written (staleness check).
             self.basis_formulering = self.doelstelling.formulering
             self.basis_ouder_ref = self.doelstelling.parent_id
+        if self.pk is None and self.doel_id:
+            self.basis_doel_formulering = self.doel.formulering
         if self.doelstelling_id:
             self.doelstelling_ref = self.doelstelling_id
         if self.actie_id:
@@ -404,16 +448,26 @@ class Wijzigingsvoorstel(models.Model):
         super().clean()
         S = self.Soort
         errors: dict[str, str] = {}
-        goal = self.doelstelling if self.doelstelling_id else None
-        target = self.doel if self.doel_id else None
+        # Fields that already failed their own check (a form excludes them) get no second
+        # message here.
+        skip = getattr(self, "_clean_exclude", set())
+        goal, target, actie = (self._related(name) for name in ("doelstelling", "doel", "actie"))
+        if _MISSING in (goal, target, actie):
+            # The field's own check already says it does not exist ("invalid" below).
+            return
         plan_id = self.herziening.plan_id if self.herziening_id else None
         rewords = bool(self.nieuwe_formulering.strip() or self.nieuwe_tagline.strip()) or (
             self.nieuw_transversaal is not None
         )
 
         needs_goal = {
-            S.HERFORMULEREN, S.VERPLAATSEN, S.HERORDENEN, S.SAMENVOEGEN, S.SPLITSEN,
-            S.OD_NAAR_ACTIE, S.SCHRAPPEN,
+            S.HERFORMULEREN,
+            S.VERPLAATSEN,
+            S.HERORDENEN,
+            S.SAMENVOEGEN,
+            S.SPLITSEN,
+            S.OD_NAAR_ACTIE,
+            S.SCHRAPPEN,
         }
         if self.soort in needs_goal and goal is None:
             errors["doelstelling"] = gettext("Choose the goal this proposal is about.")
@@ -422,13 +476,12 @@ class Wijzigingsvoorstel(models.Model):
                 errors[field] = gettext(
                     "This goal belongs to another policy plan than the revision round."
                 )
+        errors = {field: message for field, message in errors.items() if field not in skip}
         if errors:
             raise ValidationError(errors)
 
         if self.soort == S.HERFORMULEREN and not rewords:
-            errors["nieuwe_formulering"] = gettext(
-                "Give the new wording (or a new short title)."
-            )
+            errors["nieuwe_formulering"] = gettext("Give the new wording (or a new short title).")
         if (
             goal is not None
             and self.nieuwe_formulering.strip()
@@ -442,7 +495,7 @@ class Wijzigingsvoorstel(models.Model):
             if goal is not None and goal.parent_id is None:
                 errors["doelstelling"] = gettext(
                     "Only an operational goal (OD) can move to another SD; to renumber an "
-                    "SD, choose \"reorder\"."
+                    'SD, choose "reorder".'
                 )
             elif target is None or target.parent_id is not None:
                 errors["doel"] = gettext("Choose the strategic goal (SD) it moves to.")
@@ -485,25 +538,46 @@ class Wijzigingsvoorstel(models.Model):
                 errors["nieuwe_formulering"] = gettext("Give the wording of the new goal.")
             if target is not None and target.parent_id is not None:
                 errors["doel"] = gettext(
-                    "A new goal goes under a strategic goal (SD), or leave this empty "
-                    "for a new SD."
+                    "A new goal goes under a strategic goal (SD), or leave this empty for a new SD."
                 )
         if self.soort == S.OPMERKING and not self.motivatie.strip():
             errors["motivatie"] = gettext("Write the comment or question.")
+        errors = {field: message for field, message in errors.items() if field not in skip}
         if errors:
             raise ValidationError(errors)
+
+    def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
+        self._clean_exclude = set(exclude or ())
+        try:
+            return super().full_clean(exclude, validate_unique, validate_constraints)
+        finally:
+            del self._clean_exclude
+
+    def _related(self, name: str):
+        """The related object, None when not set, or _MISSING when its id does not exist."""
+        if getattr(self, f"{name}_id") is None:
+            return None
+        try:
+            return getattr(self, name)
+        except ObjectDoesNotExist:
+            return _MISSING
 
 
 class Reactie(models.Model):
     """A comment in the discussion of a change proposal."""
 
     voorstel = models.ForeignKey(
-        Wijzigingsvoorstel, verbose_name=_("change proposal"), on_delete=models.CASCADE,
+        Wijzigingsvoorstel,
+        verbose_name=_("change proposal"),
+        on_delete=models.CASCADE,
         related_name="reacties",
     )
     auteur = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     tekst = models.TextField(_("comment"))
     geplaatst_op = models.DateTimeField(_("posted on"), default=timezone.now)
@@ -525,15 +599,21 @@ class Planversie(models.Model):
     """
 
     plan = models.ForeignKey(
-        Beleidsplan, verbose_name=_("policy plan"), on_delete=models.PROTECT,
+        Beleidsplan,
+        verbose_name=_("policy plan"),
+        on_delete=models.PROTECT,
         related_name="versies",
     )
     nummer = models.PositiveIntegerField(_("number"))
     naam = models.CharField(_("name"), max_length=200)
     gepubliceerd_op = models.DateTimeField(_("published on"))
     gepubliceerd_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     document = models.TextField(_("document"), editable=False)
 

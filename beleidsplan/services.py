@@ -69,12 +69,16 @@ def _hand_over(source: Doelstelling, target: Doelstelling, *, user, reason: str)
     """Give ``source``'s actions (appended, in order) and incoming "zie ook" links to
     ``target``, so that removing ``source`` loses nothing. Returns the moved action ids."""
     start = (
-        Actie.objects.filter(doelstelling=target).order_by("-volgorde")
-        .values_list("volgorde", flat=True).first()
+        Actie.objects.filter(doelstelling=target)
+        .order_by("-volgorde")
+        .values_list("volgorde", flat=True)
+        .first()
     )
     start = (start or 0) + 1
     moved = []
-    for offset, actie in enumerate(Actie.objects.filter(doelstelling=source).order_by("volgorde", "pk")):
+    for offset, actie in enumerate(
+        Actie.objects.filter(doelstelling=source).order_by("volgorde", "pk")
+    ):
         actie.doelstelling = target
         actie.volgorde = start + offset
         _audit(actie, user, reason)
@@ -96,17 +100,28 @@ def _check_applicable(voorstel: Wijzigingsvoorstel) -> None:
     """Refuse a proposal whose goal, action or target is gone or changed since it was
     written. Raises ProposalNotApplicable with the reason in Dutch."""
     if voorstel.doelstelling_ref and voorstel.doelstelling_id is None:
-        raise ProposalNotApplicable(
-            _("The goal of this proposal no longer exists in the plan.")
-        )
+        raise ProposalNotApplicable(_("The goal of this proposal no longer exists in the plan."))
     if voorstel.actie_ref and voorstel.actie_id is None:
-        raise ProposalNotApplicable(
-            _("The action of this proposal no longer exists in the plan.")
-        )
+        raise ProposalNotApplicable(_("The action of this proposal no longer exists in the plan."))
     needs_target = {S.VERPLAATSEN, S.SAMENVOEGEN, S.OD_NAAR_ACTIE, S.ACTIE_NAAR_OD}
     if voorstel.soort in needs_target and voorstel.doel_id is None:
         raise ProposalNotApplicable(
             _("The target goal of this proposal no longer exists in the plan.")
+        )
+    target = voorstel.doel
+    if (
+        voorstel.soort == S.SAMENVOEGEN
+        and voorstel.nieuwe_formulering.strip()
+        and target is not None
+        and voorstel.basis_doel_formulering
+        and target.formulering != voorstel.basis_doel_formulering
+    ):
+        raise ProposalNotApplicable(
+            _(
+                "%(code)s, the goal that remains, was reworded after this proposal was "
+                "written; merging with the proposed wording would undo that."
+            )
+            % {"code": target.code}
         )
     goal = voorstel.doelstelling
     if goal is None:
@@ -115,11 +130,14 @@ def _check_applicable(voorstel: Wijzigingsvoorstel) -> None:
         raise ProposalNotApplicable(
             _(
                 "%(code)s was reworded after this proposal was written; the proposal no "
-                "longer applies as written. Its wording is now: \"%(formulering)s\""
+                'longer applies as written. Its wording is now: "%(formulering)s"'
             )
             % {"code": goal.code, "formulering": goal.formulering}
         )
-    if voorstel.soort in (S.VERPLAATSEN, S.HERORDENEN) and goal.parent_id != voorstel.basis_ouder_ref:
+    if (
+        voorstel.soort in (S.VERPLAATSEN, S.HERORDENEN)
+        and goal.parent_id != voorstel.basis_ouder_ref
+    ):
         raise ProposalNotApplicable(
             _(
                 "%(code)s was moved after this proposal was written; the proposal no "
@@ -131,7 +149,8 @@ def _check_applicable(voorstel: Wijzigingsvoorstel) -> None:
 
 def _apply(voorstel: Wijzigingsvoorstel, *, user) -> dict:
     reason = _("Change proposal #%(id)s (%(herziening)s)") % {
-        "id": voorstel.pk, "herziening": voorstel.herziening.naam,
+        "id": voorstel.pk,
+        "herziening": voorstel.herziening.naam,
     }
     goal = voorstel.doelstelling
     target = voorstel.doel
@@ -189,8 +208,11 @@ def _apply(voorstel: Wijzigingsvoorstel, *, user) -> dict:
             [0, *Actie.objects.filter(doelstelling=target).values_list("volgorde", flat=True)]
         )
         actie = Actie(
-            doelstelling=target, volgorde=last + 1, omschrijving=goal.formulering,
-            alle_gemeenten=True, spreiding_toelichting=goal.spreiding if goal.spreiding != "alle gemeenten" else "",
+            doelstelling=target,
+            volgorde=last + 1,
+            omschrijving=goal.formulering,
+            alle_gemeenten=True,
+            spreiding_toelichting=goal.spreiding if goal.spreiding != "alle gemeenten" else "",
         )
         _audit(actie, user, reason)
         actie.save()
@@ -252,9 +274,11 @@ def accept_proposal(*, voorstel: Wijzigingsvoorstel, user) -> Wijzigingsvoorstel
     Two coordinators accepting at the same moment are serialised on the plan's row: the
     second sees the first one's result and is refused if its proposal became stale.
     """
-    plan_id = Wijzigingsvoorstel.objects.filter(pk=voorstel.pk).values_list(
-        "herziening__plan_id", flat=True
-    ).get()
+    plan_id = (
+        Wijzigingsvoorstel.objects.filter(pk=voorstel.pk)
+        .values_list("herziening__plan_id", flat=True)
+        .get()
+    )
     _lock_plan(plan_id)
     # Lock the proposal row too: ``reject_proposal`` takes only that lock, and without it
     # a rejection arriving while this acceptance runs would be overwritten.
@@ -314,7 +338,10 @@ def publish_version(*, plan: Beleidsplan, naam: str, user) -> Planversie:
     plan = _lock_plan(plan.pk)
     last = plan.versies.order_by("-nummer").values_list("nummer", flat=True).first() or 0
     versie = Planversie(
-        plan=plan, nummer=last + 1, naam=naam, gepubliceerd_op=timezone.now(),
+        plan=plan,
+        nummer=last + 1,
+        naam=naam,
+        gepubliceerd_op=timezone.now(),
         gepubliceerd_door=user,
     )
     versie.document = dump_document(build_plan_document(plan, versie=versie))

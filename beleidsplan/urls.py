@@ -8,12 +8,15 @@ urlpatterns = [
     # Published versions and comparisons
     path("plan/<int:plan_id>/versies/", views.versies, name="versies"),
     path("plan/<int:plan_id>/versies/<int:nummer>/", views.versie, name="versie"),
-    path("plan/<int:plan_id>/versies/<int:nummer>/plan.json", views.versie_json, name="versie_json"),
+    path(
+        "plan/<int:plan_id>/versies/<int:nummer>/plan.json", views.versie_json, name="versie_json"
+    ),
     path("plan/<int:plan_id>/vergelijk/", views.vergelijk, name="vergelijk"),
     path("plan/<int:plan_id>/vergelijk.json", views.vergelijk_json, name="vergelijk_json"),
     path(
         "plan/<int:plan_id>/doelstellingen/<int:doelstelling_id>/geschiedenis/",
-        views.geschiedenis, name="geschiedenis",
+        views.geschiedenis,
+        name="geschiedenis",
     ),
     # Working state and revision rounds (steering group and coordinators)
     path("plan/<int:plan_id>/werkversie/", views.werkversie, name="werkversie"),

@@ -12,7 +12,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -69,9 +69,7 @@ def _get_proposal(request, pk: int) -> Wijzigingsvoorstel:
         if not request.user.is_authenticated:
             raise LoginRequired
         raise Http404
-    return get_object_or_404(
-        Wijzigingsvoorstel.objects.select_related("herziening__plan"), pk=pk
-    )
+    return get_object_or_404(Wijzigingsvoorstel.objects.select_related("herziening__plan"), pk=pk)
 
 
 # Versions
@@ -87,7 +85,8 @@ def versies(request, plan_id: int):
     if len(rows) >= 2:
         form.initial = {"van": str(rows[-2].nummer), "naar": str(rows[-1].nummer)}
     return render(
-        request, "beleidsplan/versies.html",
+        request,
+        "beleidsplan/versies.html",
         {"plan": plan, "versies": rows, "form": form, "with_working": with_working},
     )
 
@@ -98,7 +97,8 @@ def versie(request, plan_id: int, nummer: int):
     plan = _get_plan(request, plan_id)
     row = get_object_or_404(Planversie, plan=plan, nummer=nummer)
     return render(
-        request, "beleidsplan/versie.html",
+        request,
+        "beleidsplan/versie.html",
         {"plan": plan, "versie": row, "document": row.data()},
     )
 
@@ -118,7 +118,8 @@ def werkversie(request, plan_id: int):
     """The working state, for the steering group and coordinators."""
     plan = _get_plan(request, plan_id, working_state=True)
     return render(
-        request, "beleidsplan/versie.html",
+        request,
+        "beleidsplan/versie.html",
         {"plan": plan, "versie": None, "document": build_plan_document(plan)},
     )
 
@@ -154,16 +155,22 @@ def vergelijk(request, plan_id: int):
     form, doc, table = _comparison(request, plan)
     action_rows = [
         {
-            **entry, "labels": [change_label(k) for k in entry["wijzigingen"]],
+            **entry,
+            "labels": [change_label(k) for k in entry["wijzigingen"]],
             "moved": "verplaatst" in entry["wijzigingen"],
         }
         for entry in (doc["acties"] if doc else [])
     ]
     status = 400 if request.GET and doc is None else 200
     return render(
-        request, "beleidsplan/vergelijk.html",
+        request,
+        "beleidsplan/vergelijk.html",
         {
-            "plan": plan, "form": form, "doc": doc, "table": table, "action_rows": action_rows,
+            "plan": plan,
+            "form": form,
+            "doc": doc,
+            "table": table,
+            "action_rows": action_rows,
             "van_label": side_label(doc["van"]) if doc else "",
             "naar_label": side_label(doc["naar"]) if doc else "",
         },
@@ -179,7 +186,9 @@ def vergelijk_json(request, plan_id: int):
         errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
         if not request.GET:
             errors = {"van": [_("Choose two versions: ?van=1&naar=2")]}
-        return JsonResponse({"fouten": errors}, status=400, json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            {"fouten": errors}, status=400, json_dumps_params={"ensure_ascii": False}
+        )
     return HttpResponse(
         json.dumps(doc, ensure_ascii=False, indent=2) + "\n",
         content_type="application/json; charset=utf-8",
@@ -205,10 +214,15 @@ def geschiedenis(request, plan_id: int, doelstelling_id: int):
         if found:
             states.append({"label": str(row), "versie": row, **found})
     if goal is not None and insider:
-        states.append({
-            "label": _("Working state"), "versie": None, "code": goal.code,
-            "formulering": goal.formulering, "ouder": goal.parent.code if goal.parent_id else None,
-        })
+        states.append(
+            {
+                "label": _("Working state"),
+                "versie": None,
+                "code": goal.code,
+                "formulering": goal.formulering,
+                "ouder": goal.parent.code if goal.parent_id else None,
+            }
+        )
     if not states and goal is None:
         raise Http404
     if not insider and not states:
@@ -217,11 +231,7 @@ def geschiedenis(request, plan_id: int, doelstelling_id: int):
     proposals = []
     trail = []
     if insider:
-        proposals = list(
-            Wijzigingsvoorstel.objects.filter(
-                doelstelling_ref=doelstelling_id, herziening__plan=plan,
-            ).select_related("herziening", "auteur", "beslist_door").order_by("aangemaakt_op", "pk")
-        )
+        proposals = _proposals_about(plan, doelstelling_id)
         if goal is not None:
             trail = _audit_trail(goal)
 
@@ -232,30 +242,64 @@ def geschiedenis(request, plan_id: int, doelstelling_id: int):
             wordings[-1]["codes"].add(state["code"])
             continue
         previous = wordings[-1]["formulering"] if wordings else None
-        wordings.append({
-            "formulering": state["formulering"], "labels": [state["label"]],
-            "codes": {state["code"]},
-            "diff": word_diff(previous, state["formulering"]) if previous else None,
-            "versie": state["versie"],
-        })
+        wordings.append(
+            {
+                "formulering": state["formulering"],
+                "labels": [state["label"]],
+                "codes": {state["code"]},
+                "diff": word_diff(previous, state["formulering"]) if previous else None,
+                "versie": state["versie"],
+            }
+        )
     for wording in wordings:
         wording["codes"] = sorted(wording["codes"])
         # The accepted proposals that gave the goal this wording.
         wording["voorstellen"] = [
-            p for p in proposals
+            p
+            for p in proposals
             if p.status == Wijzigingsvoorstel.Status.AANVAARD
-            and p.nieuwe_formulering.strip() == wording["formulering"]
+            and wording["formulering"] in (p.nieuwe_formulering.strip(), *p.delen_lijst())
         ]
 
     return render(
-        request, "beleidsplan/geschiedenis.html",
+        request,
+        "beleidsplan/geschiedenis.html",
         {
-            "plan": plan, "goal": goal, "doelstelling_id": doelstelling_id,
-            "states": states, "wordings": wordings, "voorstellen": proposals,
-            "trail": trail, "insider": insider,
+            "plan": plan,
+            "goal": goal,
+            "doelstelling_id": doelstelling_id,
+            "states": states,
+            "wordings": wordings,
+            "voorstellen": proposals,
+            "trail": trail,
+            "insider": insider,
             "current_code": goal.code if goal else states[-1]["code"],
         },
     )
+
+
+def _proposals_about(plan: Beleidsplan, goal_id: int) -> list[Wijzigingsvoorstel]:
+    """The proposals about a goal: those written about it, and the accepted ones that
+    created it (new goal, split, action into OD) or merged another goal into it. One
+    query; the effects are read in Python (JSON lookups differ between databases)."""
+    S = Wijzigingsvoorstel.Soort
+    creating = [S.NIEUW, S.SPLITSEN, S.ACTIE_NAAR_OD, S.SAMENVOEGEN]
+    candidates = (
+        Wijzigingsvoorstel.objects.filter(herziening__plan=plan)
+        .filter(
+            Q(doelstelling_ref=goal_id)
+            | Q(status=Wijzigingsvoorstel.Status.AANVAARD, soort__in=creating)
+        )
+        .select_related("herziening", "auteur", "beslist_door")
+        .order_by("aangemaakt_op", "pk")
+    )
+    return [
+        p
+        for p in candidates
+        if p.doelstelling_ref == goal_id
+        or goal_id in p.effect.get("nieuw", [])
+        or p.effect.get("behouden") == goal_id
+    ]
 
 
 def _find_goal(document: dict, goal_id: int):
@@ -263,7 +307,8 @@ def _find_goal(document: dict, goal_id: int):
         for item in items:
             if item["id"] == goal_id:
                 return {
-                    "code": item["code"], "formulering": item["formulering"],
+                    "code": item["code"],
+                    "formulering": item["formulering"],
                     "ouder": parent["code"] if parent else None,
                 }
             found = walk(item.get("doelstellingen", []), item)
@@ -304,21 +349,25 @@ def herziening(request, plan_id: int, pk: int):
     plan = _get_plan(request, plan_id, working_state=True)
     ronde = get_object_or_404(Herziening, plan=plan, pk=pk)
     voorstellen = list(
-        ronde.voorstellen.select_related("doelstelling", "doel", "actie", "auteur", "beslist_door")
-        .prefetch_related(
-            Prefetch("reacties", queryset=Reactie.objects.select_related("auteur"))
-        )
+        ronde.voorstellen.select_related(
+            "doelstelling", "doel", "actie", "auteur", "beslist_door"
+        ).prefetch_related(Prefetch("reacties", queryset=Reactie.objects.select_related("auteur")))
     )
     status = request.GET.get("status", "open")
     if status not in ("open", "alle"):
         status = "open"
     shown = [v for v in voorstellen if status == "alle" or v.is_open]
     return render(
-        request, "beleidsplan/herziening.html",
+        request,
+        "beleidsplan/herziening.html",
         {
-            "plan": plan, "herziening": ronde, "voorstellen": shown, "status": status,
+            "plan": plan,
+            "herziening": ronde,
+            "voorstellen": shown,
+            "status": status,
             "open_count": sum(1 for v in voorstellen if v.is_open),
-            "total": len(voorstellen), "form": ReactieForm(),
+            "total": len(voorstellen),
+            "form": ReactieForm(),
         },
     )
 
@@ -328,9 +377,7 @@ def herziening(request, plan_id: int, pk: int):
 def reageer(request, pk: int):
     """Post a comment on an open proposal (steering group and coordinators)."""
     voorstel = _get_proposal(request, pk)
-    url = (
-        f"{_herziening_url(voorstel)}#voorstel-{voorstel.pk}"
-    )
+    url = f"{_herziening_url(voorstel)}#voorstel-{voorstel.pk}"
     if not voorstel.is_open:
         messages.error(request, _("This proposal has been decided; the discussion is closed."))
         return redirect(url)
@@ -338,7 +385,8 @@ def reageer(request, pk: int):
     if not form.is_valid():
         ronde = voorstel.herziening
         return render(
-            request, "beleidsplan/reactie_fout.html",
+            request,
+            "beleidsplan/reactie_fout.html",
             {"voorstel": voorstel, "herziening": ronde, "plan": ronde.plan, "form": form},
             status=400,
         )

@@ -456,7 +456,7 @@ def test_an_empty_comment_is_refused_in_dutch(site, client, stuurgroeplid, tekst
     assert response.status_code == 400
     text = html(response)
     assert "Uw reactie werd niet geplaatst" in text
-    assert "Dit veld is verplicht." in text
+    assert "Schrijf eerst een reactie voor u ze plaatst." in text
     assert Reactie.objects.count() == 1
 
 
@@ -601,3 +601,26 @@ def test_the_version_page_needs_no_goal_or_action_queries(site, client):
     assert "beleidsplan_doelstelling" not in tables
     assert "acties_actie" not in tables
     assert Planversie.objects.filter(plan=site.plan).count() == 2
+
+
+def test_history_of_a_goal_made_by_a_split_names_the_split(client, stuurgroeplid, coordinator):
+    plan = make_plan()
+    od = make_od(make_sd(plan), "Partners en communicatiekanalen zoeken")
+    ronde = Herziening.objects.create(plan=plan, naam="Herziening 2021")
+    voorstel = Wijzigingsvoorstel.objects.create(
+        herziening=ronde, soort=Wijzigingsvoorstel.Soort.SPLITSEN, doelstelling=od,
+        delen="Actoren in kaart brengen\nEen communicatiestrategie ontwikkelen",
+        motivatie="Splitsen in twee.",
+    )
+    publish_version(plan=plan, naam="Voor", user=coordinator)
+    effect = accept_proposal(voorstel=voorstel, user=coordinator).effect
+    publish_version(plan=plan, naam="Na", user=coordinator)
+    client.force_login(stuurgroeplid)
+
+    response = client.get(url("geschiedenis", plan.pk, effect["nieuw"][1]))
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Een communicatiestrategie ontwikkelen" in text
+    assert f"Via wijzigingsvoorstel #{voorstel.pk}" in text
+    assert "splitsen" in text

@@ -621,12 +621,6 @@ def test_model_form_with_a_target_that_does_not_exist_names_the_field(tree):
     assert form.errors.as_text().startswith("* doel\n")
 
 
-@pytest.mark.xfail(
-    strict=True, raises=Doelstelling.DoesNotExist,
-    reason="Wijzigingsvoorstel.clean() reads self.doelstelling even when the id does not "
-    "exist (full_clean runs clean() after clean_fields failed): a 500 instead of a field "
-    "error. Needs a guard in beleidsplan/models.py.",
-)
 def test_full_clean_with_a_goal_id_that_does_not_exist_is_a_field_error(tree):
     missing = Doelstelling.objects.order_by("-pk").first().pk + 100
 
@@ -636,6 +630,7 @@ def test_full_clean_with_a_goal_id_that_does_not_exist_is_a_field_error(tree):
     ))
 
     assert "doelstelling" in errors
+    assert errors["doelstelling"] == ["Deze doelstelling bestaat niet (meer) in het plan."]
 
 
 # Publishing
@@ -701,3 +696,21 @@ def test_a_published_version_cannot_be_saved_again(tree):
 
     fresh = Planversie.objects.get(pk=versie.pk)
     assert (fresh.naam, fresh.document) == ("Versie een", stored)
+
+
+def test_merge_with_new_wording_is_refused_when_the_remaining_goal_was_reworded_since(tree):
+    merge = propose(
+        tree, S.SAMENVOEGEN, doelstelling=tree.od12, doel=tree.od11,
+        nieuwe_formulering="Netwerk verkennen en drempels verlagen",
+    )
+    reword = propose(
+        tree, S.HERFORMULEREN, doelstelling=tree.od11,
+        nieuwe_formulering="Het netwerk en de sterkhouders verkennen",
+    )
+    accept(tree, reword)
+
+    reason = refused(tree, merge)
+
+    assert "werd geherformuleerd nadat dit voorstel geschreven werd" in reason
+    tree.od11.refresh_from_db()
+    assert tree.od11.formulering == "Het netwerk en de sterkhouders verkennen"
