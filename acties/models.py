@@ -26,7 +26,7 @@ class ActieQuerySet(models.QuerySet):
         (Actor.gebruikers) is involved, as trekker or partner. A filter: no extra query."""
         if not (user.is_authenticated and user.is_active):
             return self.none()
-        return self.filter(betrokkenheden__actor__gebruikers=user).distinct()
+        return self.filter(betrokkenen__actor__gebruikers=user).distinct()
 
     def bereikt(self, gemeente_id: int):
         """Actions that reach a municipality: those meant for all municipalities, and those
@@ -223,8 +223,12 @@ class Voortgangsrapport(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     wat_gedaan = models.TextField(_("what was done"), blank=True)
-    aantal_activiteiten = models.PositiveIntegerField(_("number of activities"), null=True, blank=True)
-    aantal_deelnemers = models.PositiveIntegerField(_("number of participants"), null=True, blank=True)
+    aantal_activiteiten = models.PositiveIntegerField(
+        _("number of activities"), null=True, blank=True
+    )
+    aantal_deelnemers = models.PositiveIntegerField(
+        _("number of participants"), null=True, blank=True
+    )
     gemeenten = models.ManyToManyField(
         Gemeente, verbose_name=_("municipalities where it happened"), blank=True,
         related_name="rapporten",
