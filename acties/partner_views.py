@@ -1,0 +1,380 @@
+"""The partner's pages: "Mijn acties", the progress report form, attachments, and the
+invitation link where an invited partner chooses a password.
+
+Access, on the server and per object: only logged-in users linked to at least one
+organisation (Actor.gebruikers) use these pages; they see the actions their organisations
+are involved in (Actie.objects.bewerkbaar_door) and the reports on those. Anything else is
+a 404, not a 403: a partner may not learn that another organisation's report exists.
+Anonymous visitors are sent to the login page, and come back to the page they asked for.
+Coordinators and the steering group review and read reports elsewhere (the admin, the
+progress pages); they may download attachments here, since those pages link to them.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import PasswordResetConfirmView, redirect_to_login
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
+from django.dispatch import receiver
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from cultuurregio.roles import can_see_working_state
+
+from . import services
+from .forms import VoortgangsrapportForm
+from .models import Actie, ActieActor, Bijlage, Voortgangsrapport
+
+Fase = Voortgangsrapport.Fase
+
+# Session flag for the "Mijn acties" link in base.html: set at login, refreshed on the
+# partner pages, so that the menu costs no query on every page.
+PARTNER_SESSION_KEY = "partner"
+
+
+@receiver(user_logged_in, dispatch_uid="acties.partner_views.remember_partner")
+def remember_partner(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[PARTNER_SESSION_KEY] = user.actoren.exists()
+
+
+def partner_required(view):
+    """Anonymous: the login page (then back here). Logged in without an organisation: 404.
+    One query (the user's organisations, kept as ``request.partner_actor_ids``)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        actor_ids = list(user.actoren.values_list("pk", flat=True))
+        if request.session.get(PARTNER_SESSION_KEY) != bool(actor_ids):
+            request.session[PARTNER_SESSION_KEY] = bool(actor_ids)
+        if not actor_ids:
+            raise Http404
+        request.partner_actor_ids = actor_ids
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _get_actie(request, actie_id: int) -> Actie:
+    """An action the user's organisations are involved in, else 404. One query."""
+    return get_object_or_404(
+        Actie.objects.bewerkbaar_door(request.user).select_related(
+            "doelstelling__parent", "doelstelling__plan"
+        ),
+        pk=actie_id,
+    )
+
+
+def _get_rapport(request, pk: int) -> Voortgangsrapport:
+    """A report on an action the user's organisations are involved in, else 404."""
+    return get_object_or_404(
+        Voortgangsrapport.objects.van_partner(request.user).select_related("actie"), pk=pk
+    )
+
+
+def _runs_in(actie: Actie, jaar: int) -> bool:
+    return (actie.van_jaar is None or actie.van_jaar <= jaar) and (
+        actie.tot_jaar is None or jaar <= actie.tot_jaar
+    )
+
+
+# States of an action for the current period, as "Mijn acties" shows them.
+TE_DOEN = "te_doen"
+NIET_GEPLAND = "niet_gepland"
+STATE_LABELS = {
+    TE_DOEN: gettext_lazy("to report"),
+    NIET_GEPLAND: gettext_lazy("not planned in this period"),
+    Fase.CONCEPT: gettext_lazy("draft"),
+    Fase.INGEDIEND: gettext_lazy("submitted"),
+    Fase.TERUGGESTUURD: gettext_lazy("sent back"),
+    Fase.GOEDGEKEURD: gettext_lazy("approved"),
+}
+BUTTON_LABELS = {
+    TE_DOEN: gettext_lazy("Report now"),
+    NIET_GEPLAND: gettext_lazy("Report anyway"),
+    Fase.CONCEPT: gettext_lazy("Continue"),
+    Fase.INGEDIEND: gettext_lazy("View"),
+    Fase.TERUGGESTUURD: gettext_lazy("Make changes"),
+    Fase.GOEDGEKEURD: gettext_lazy("View"),
+}
+
+
+# --- "Mijn acties" ---------------------------------------------------------------------------
+
+
+@partner_required
+def mijn_acties(request):
+    """The actions of the partner's organisations, by SD and OD, each with its state for
+    the current period. Six queries whatever the number of actions (session, user, the
+    user's organisations, actions with goals and plans, the organisations' roles, reports).
+    """
+    acties = list(
+        Actie.objects.filter(pk__in=Actie.objects.bewerkbaar_door(request.user).values("pk"))
+        .select_related("doelstelling__parent", "doelstelling__plan")
+        .prefetch_related(
+            Prefetch(
+                "betrokkenen",
+                queryset=ActieActor.objects.filter(
+                    actor_id__in=request.partner_actor_ids
+                ).select_related("actor"),
+                to_attr="mijn_rollen",
+            )
+        )
+        .in_plan_order()
+    )
+    plans = {actie.doelstelling.plan_id: actie.doelstelling.plan for actie in acties}
+    periods = {plan_id: services.current_period(plan) for plan_id, plan in plans.items()}
+    reports = {}
+    if acties:
+        current = Q()
+        for plan_id, (jaar, halfjaar) in periods.items():
+            current |= Q(actie__doelstelling__plan_id=plan_id, jaar=jaar, halfjaar=halfjaar)
+        reports = {
+            rapport.actie_id: rapport
+            for rapport in Voortgangsrapport.objects.filter(
+                current, actie_id__in=[actie.pk for actie in acties]
+            )
+        }
+
+    # Plans (newest first) > SDs > ODs > actions, each level in plan order.
+    groups: dict = {}
+    counts = {TE_DOEN: 0, Fase.TERUGGESTUURD: 0}
+    for actie in acties:
+        od = actie.doelstelling
+        plan = od.plan
+        periode = periods[plan.pk]
+        rapport = reports.get(actie.pk)
+        if rapport is not None:
+            state = rapport.fase
+        else:
+            state = TE_DOEN if _runs_in(actie, periode[0]) else NIET_GEPLAND
+        if state in counts:
+            counts[state] += 1
+        row = {
+            "actie": actie,
+            "rapport": rapport,
+            "state": state,
+            "state_label": STATE_LABELS[state],
+            "button": BUTTON_LABELS[state],
+            "url": reverse("partner:rapport", args=[actie.pk])
+            + f"?periode={services.period_param(periode)}",
+        }
+        plan_group = groups.setdefault(
+            plan.pk,
+            {"plan": plan, "periode": services.period_label(periode), "sds": {}},
+        )
+        sd_group = plan_group["sds"].setdefault(od.parent_id, {"sd": od.parent, "ods": {}})
+        sd_group["ods"].setdefault(od.pk, {"od": od, "rows": []})["rows"].append(row)
+    plan_groups = sorted(groups.values(), key=lambda g: (-g["plan"].van_jaar, g["plan"].pk))
+    return render(
+        request,
+        "acties/partner/mijn_acties.html",
+        {
+            "plan_groups": plan_groups,
+            "several_plans": len(plan_groups) > 1,
+            "aantal_acties": len(acties),
+            "te_doen": counts[TE_DOEN],
+            "teruggestuurd": counts[Fase.TERUGGESTUURD],
+        },
+    )
+
+
+# --- The report form -------------------------------------------------------------------------
+
+
+@partner_required
+def rapport(request, actie_id: int):
+    """The report on an action for a period (``?periode=2021`` or ``2021-1``; default: the
+    current one). Editable while a draft or sent back; read-only once submitted or
+    approved. Two buttons: save as draft, submit."""
+    actie = _get_actie(request, actie_id)
+    plan = actie.doelstelling.plan
+    try:
+        periode = services.parse_period(plan, request.GET.get("periode"))
+    except ValidationError as error:
+        return render(
+            request,
+            "acties/partner/periode_fout.html",
+            {"actie": actie, "plan": plan, "errors": error.messages},
+            status=400,
+        )
+    bestaand = (
+        Voortgangsrapport.objects.filter(actie=actie, jaar=periode[0], halfjaar=periode[1])
+        .select_related("actor")
+        .prefetch_related("gemeenten", "bijlagen")
+        .first()
+    )
+    context = {
+        "actie": actie,
+        "plan": plan,
+        "periode": periode,
+        "periode_label": services.period_label(periode),
+        "rapport": bestaand,
+        "mijn_rollen": list(
+            ActieActor.objects.filter(
+                actie=actie, actor_id__in=request.partner_actor_ids
+            ).select_related("actor")
+        ),
+        "geplande_gemeenten": list(actie.gemeenten.all()) if not actie.alle_gemeenten else [],
+        "perioden": _period_links(actie, plan, periode),
+    }
+    if bestaand is not None and not bestaand.bewerkbaar:
+        status = 200
+        if request.method == "POST":
+            messages.error(request, services.not_editable_error(bestaand).messages[0])
+            status = 400
+        return render(request, "acties/partner/rapport_bekijken.html", context, status=status)
+
+    keep = [g.pk for g in bestaand.gemeenten.all()] if bestaand else []
+    posted = request.method == "POST"
+    form = VoortgangsrapportForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        rapport=bestaand,
+        gemeenten=services.gemeenten_for_period(periode, keep=keep),
+        planned=[g.pk for g in context["geplande_gemeenten"]],
+    )
+    if posted and form.is_valid():
+        submit = "indienen" in request.POST
+        data = form.report_data()
+        data["jaar"], data["halfjaar"] = periode
+        try:
+            saved = services.save_report(
+                actie=actie,
+                user=request.user,
+                data=data,
+                gemeenten=form.cleaned_data["gemeenten"],
+                bijlagen=form.cleaned_data["bijlagen"],
+                rapport=bestaand,
+                submit=submit,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            values = {"actie": actie.doelstelling.code, "period": saved.periode_label}
+            if submit:
+                text = _(
+                    "Your report on the action of %(actie)s for %(period)s was submitted. The "
+                    "coordinator will review it; you will get an e-mail."
+                )
+            else:
+                text = _(
+                    "Your report on the action of %(actie)s for %(period)s was saved as a "
+                    "draft. You can change it later and submit it when it is ready."
+                )
+            messages.success(request, text % values)
+            return redirect("partner:mijn_acties")
+    context["form"] = form
+    context["files_lost"] = posted and bool(request.FILES)
+    # A form with errors is answered like any form page (200), as Django does; the errors
+    # are on the page, and nothing was saved.
+    return render(request, "acties/partner/rapport_form.html", context)
+
+
+def _period_links(actie: Actie, plan, chosen) -> list[dict]:
+    """The plan's periods up to the current one, to switch between, without JavaScript."""
+    now = services.current_period(plan)
+    base = reverse("partner:rapport", args=[actie.pk])
+    return [
+        {
+            "label": services.period_label(periode),
+            "url": f"{base}?periode={services.period_param(periode)}",
+            "current": periode == chosen,
+        }
+        for periode in services.periods_of(plan)
+        if periode <= now
+    ]
+
+
+@partner_required
+def rapport_detail(request, pk: int):
+    """A report by its id (as the coordinator's pages and e-mails may name it): on to the
+    form of its action and period. 404 for reports of other organisations."""
+    gevonden = _get_rapport(request, pk)
+    periode = services.period_param((gevonden.jaar, gevonden.halfjaar))
+    return redirect(reverse("partner:rapport", args=[gevonden.actie_id]) + f"?periode={periode}")
+
+
+@require_POST
+@partner_required
+def terugnemen(request, pk: int):
+    """Take a submitted report back to draft, before the coordinator reviews it."""
+    gevonden = _get_rapport(request, pk)
+    try:
+        gevonden = services.withdraw_report(rapport=gevonden, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The report is a draft again: you can change it."))
+    periode = services.period_param((gevonden.jaar, gevonden.halfjaar))
+    return redirect(reverse("partner:rapport", args=[gevonden.actie_id]) + f"?periode={periode}")
+
+
+def bijlage(request, pk: int):
+    """An attachment, as a download (never shown inline). For the partners of the action,
+    and for coordinators and the steering group, who read every report."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    gevonden = get_object_or_404(Bijlage.objects.select_related("rapport"), pk=pk)
+    allowed = can_see_working_state(user) or (
+        Actie.objects.bewerkbaar_door(user).filter(pk=gevonden.rapport.actie_id).exists()
+    )
+    if not allowed:
+        raise Http404
+    try:
+        handle = gevonden.bestand.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=gevonden.naam, content_type=gevonden.soort
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- The invitation --------------------------------------------------------------------------
+
+
+class UitnodigingView(PasswordResetConfirmView):
+    """An invited partner chooses a password (Django's set-password step, so the token
+    leaves the address bar before the form shows), is logged in and lands on "Mijn acties".
+    An expired or used link, or one of a deactivated account, changes nothing."""
+
+    template_name = "acties/partner/uitnodiging.html"
+    post_reset_login = True
+    reset_url_token = "wachtwoord-kiezen"
+    success_url = reverse_lazy("partner:mijn_acties")
+    title = gettext_lazy("Choose your password")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["gebruiker"] = self.user if self.validlink else None
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request,
+            _(
+                "Welcome! Your password is set. From now on, log in with your user name "
+                "%(username)s."
+            )
+            % {"username": self.user.get_username()},
+        )
+        return response
