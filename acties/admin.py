@@ -276,3 +276,7 @@ class ActieAdmin(ExplainProtectedDeleteMixin, SpreadsheetImportExportMixin, Hist
     @admin.display(description=_("timing"), ordering="van_jaar")
     def timing_display(self, actie):
         return actie.timing or "-"
+
+
+# The review queue of progress reports and the partner accounts.
+from . import admin_voortgang  # noqa: E402, F401

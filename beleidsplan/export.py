@@ -33,7 +33,8 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from acties.models import Actie, ActieActor
+from acties.models import Actie, ActieActor, Voortgangsrapport
+from acties.progress import action_progress
 from actoren.models import Gemeente
 
 from .models import Beleidsplan, Doelstelling
@@ -85,9 +86,10 @@ def build_plan_document(plan: Beleidsplan, *, versie=None) -> dict[str, Any]:
     ``nummer``, ``naam`` and ``gepubliceerd_op``, as ``Planversie`` will have), or ``None``
     for the working state.
 
-    Six queries, whatever the size of the plan (four when it has no actions): the goals,
-    the actions, their municipalities, their actors, their "zie ook" links and the
-    municipalities of the region. ``plan`` itself is not read again.
+    Seven queries, whatever the size of the plan (four when it has no actions): the goals,
+    the actions, their municipalities, their actors, their approved progress reports,
+    their "zie ook" links and the municipalities of the region. ``plan`` itself is not
+    read again.
 
     The top-level ``gemeenten`` are the municipalities of the plan's period: every
     municipality that had not merged into another before the plan started (merged ones
@@ -105,6 +107,14 @@ def build_plan_document(plan: Beleidsplan, *, versie=None) -> dict[str, Any]:
         .prefetch_related(
             "gemeenten",
             Prefetch("betrokkenen", queryset=ActieActor.objects.select_related("actor")),
+            # The approved reports, for ``voortgang`` (the latest of them).
+            Prefetch(
+                "rapporten",
+                queryset=Voortgangsrapport.objects.goedgekeurd().only(
+                    "id", "actie_id", "jaar", "halfjaar", "status", "percentage", "fase"
+                ),
+                to_attr="goedgekeurde_rapporten",
+            ),
         )
     )
     zie_ook: dict[int, list[int]] = {}
@@ -200,14 +210,11 @@ def _actie(actie: Actie, *, zie_ook_codes: list[str]) -> dict[str, Any]:
 
 
 def _voortgang(actie: Actie) -> dict[str, Any] | None:
-    """The action's progress from its approved reports: ``{"status", "percentage",
-    "peildatum"}``, or ``None`` when it has none.
-
-    Progress reports (Voortgangsrapport) do not exist yet, so this is always ``None``.
-    This is the one place to fill it in; keep the query count fixed by prefetching the
-    latest approved report in ``build_plan_document``.
-    """
-    return None
+    """The action's progress from its latest approved report (acties.progress):
+    ``{"status", "percentage", "peildatum"}`` with the end of the report's period as
+    ``peildatum``, or ``None`` when it has none. Call on an action with prefetched
+    ``goedgekeurde_rapporten`` (``build_plan_document`` does): no query."""
+    return action_progress(actie.goedgekeurde_rapporten).as_document()
 
 
 def _versie(versie) -> dict[str, Any] | None:

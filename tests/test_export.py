@@ -33,7 +33,7 @@ REAL_FIXTURES = ["gemeenten", "actoren", "beleidsplan"]
 
 # build_plan_document: goals, actions, their municipalities, their actors, their
 # "zie ook" links, the municipalities of the region.
-EXPORT_QUERIES = 6
+EXPORT_QUERIES = 7
 
 
 def _closed(schema):

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the application and its tests need: gettext (the Dutch catalog),
-# Chromium (browser tests), Pango (PDF rendering by WeasyPrint), a font, the PostgreSQL
-# client (CI). Installs only what is missing, and only as root; otherwise says what to do.
+# Chromium (browser tests), Pango (PDF rendering by WeasyPrint), a font, Node and npm
+# (axe-core for the accessibility tests), the PostgreSQL client (CI). Installs only what is
+# missing, and only as root; otherwise says what to do.
 set -euo pipefail
 need=()
 command -v msgfmt >/dev/null || need+=(gettext)
@@ -9,6 +10,10 @@ command -v msgfmt >/dev/null || need+=(gettext)
 ldconfig -p | grep -q "libpango-1.0.so.0" || need+=(libpango-1.0-0)
 ldconfig -p | grep -q "libpangoft2-1.0.so.0" || need+=(libpangoft2-1.0-0)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+ldconfig -p | grep -q "libharfbuzz-subset.so.0" || need+=(libharfbuzz-subset0)
+# Node and npm install axe-core for the accessibility tests (`npm ci`, see the Makefile).
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
 if [ "${1:-}" = "--ci" ]; then
   command -v psql >/dev/null || need+=(postgresql-client)
 fi

@@ -1,0 +1,463 @@
+"""How far the plan is: an action's progress from its approved reports, the roll-up to its
+goals, and the realised spreiding.
+
+The pure functions (``period_end``, ``latest_approved``, ``action_progress``, ``rollup``,
+``spreading``) work on data that is already loaded. ``load_plan_progress`` loads a plan's
+progress in a fixed number of queries and builds the tree the pages show.
+
+The tree is built from a ``cultuurregio-plan/1`` document (beleidsplan/export.py): the
+stored document of the latest published version for the public, the working state for the
+steering group and coordinators. So the public never sees goals or actions that have not
+been published, and every page renders goals and actions from one shape.
+
+The roll-up rule (``ROLLUP_RULE`` says it in words on the pages):
+
+- an action's progress is its latest approved report (latest period): its status, its
+  percentage and the end of that period as the peildatum;
+- a goal's progress is the mean of the counted percentages of its actions: a done action
+  counts as 100 %, a not-started one without percentage as 0 %, a dropped action does not
+  count; an SD's actions are all the actions of its ODs, each weighing the same;
+- an action without approved report, or whose approved report gives no percentage, is not
+  counted as zero: it is left out of the mean and counted apart, so the page can say
+  "3 acties zonder goedgekeurd rapport";
+- an action counts only under the goal it belongs to, not under its "zie ook" goals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from actoren.models import Gemeente
+
+from .models import Actie, Voortgangsrapport
+
+Status = Voortgangsrapport.Status
+
+ROLLUP_RULE = _(
+    "The progress of a goal is the mean of the latest approved percentage of each of its "
+    "actions. A finished action counts as 100 %, a not started one without a percentage as "
+    "0 %, a dropped action does not count. For a strategic goal every action of its "
+    "operational goals weighs the same. Actions without an approved report (or whose "
+    "report gives no percentage) are not counted as 0 %: they are left out of the mean and "
+    "counted separately. An action counts only under its own goal, not under its "
+    "\"see also\" goals."
+)
+
+# Statuses after which an action needs no further reports.
+CLOSED_STATUSES = (Status.AFGEROND, Status.GESCHRAPT)
+
+
+# --- One action --------------------------------------------------------------------------
+
+
+def period_end(jaar: int, halfjaar: int = 0) -> date:
+    """The last day of a reporting period: 30 June for the first half year, else 31
+    December."""
+    if halfjaar == 1:
+        return date(jaar, 6, 30)
+    return date(jaar, 12, 31)
+
+
+def _period_key(rapport: Voortgangsrapport) -> tuple:
+    # A whole-year report and a second-half report end on the same day; the whole year
+    # (reported later, after the year) sorts last. Then the later review wins.
+    return (period_end(rapport.jaar, rapport.halfjaar), rapport.halfjaar == 0, rapport.pk)
+
+
+def latest_approved(reports: Iterable[Voortgangsrapport]) -> Voortgangsrapport | None:
+    """The approved report of the latest period among ``reports`` (which may hold reports
+    of every stage: the others are skipped), or ``None``. No query."""
+    approved = [r for r in reports if r.fase == Voortgangsrapport.Fase.GOEDGEKEURD]
+    return max(approved, key=_period_key) if approved else None
+
+
+@dataclass(frozen=True)
+class ActionProgress:
+    """An action's progress: its latest approved report, or nothing."""
+
+    status: str | None = None
+    percentage: int | None = None
+    peildatum: date | None = None
+    rapport: Voortgangsrapport | None = None
+
+    @property
+    def has_report(self) -> bool:
+        return self.status is not None
+
+    @property
+    def dropped(self) -> bool:
+        return self.status == Status.GESCHRAPT
+
+    @property
+    def counted_percentage(self) -> int | None:
+        """The percentage the roll-up uses: 100 for a finished action, the reported one
+        otherwise (0 for "not started" when none was given); ``None`` when the action
+        does not count (dropped, no report, no percentage)."""
+        if self.status is None or self.status == Status.GESCHRAPT:
+            return None
+        if self.status == Status.AFGEROND:
+            return 100
+        if self.percentage is None and self.status == Status.NIET_GESTART:
+            return 0
+        return self.percentage
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label) if self.status else ""
+
+    def as_document(self) -> dict[str, Any] | None:
+        """``voortgang`` of the ``cultuurregio-plan/1`` document."""
+        if self.status is None:
+            return None
+        return {
+            "status": self.status,
+            "percentage": self.percentage,
+            "peildatum": self.peildatum.isoformat(),
+        }
+
+
+NO_PROGRESS = ActionProgress()
+
+
+def action_progress(reports: Iterable[Voortgangsrapport]) -> ActionProgress:
+    """The progress of an action from its reports (any stage; only approved ones count).
+    No query."""
+    rapport = latest_approved(reports)
+    if rapport is None:
+        return NO_PROGRESS
+    return ActionProgress(
+        status=rapport.status,
+        percentage=rapport.percentage,
+        peildatum=period_end(rapport.jaar, rapport.halfjaar),
+        rapport=rapport,
+    )
+
+
+# --- Roll-up -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoalProgress:
+    """The roll-up of a goal's actions (see the module docstring for the rule)."""
+
+    percentage: int | None  # rounded mean; None when no action counts
+    counted: int  # actions in the mean
+    total: int  # all actions of the goal
+    without_report: int  # no approved report
+    without_percentage: int  # approved report, but no percentage to count
+    dropped: int
+    done: int
+
+    @property
+    def mean(self) -> int:
+        """The percentage for a progress bar (0 when nothing counts)."""
+        return self.percentage or 0
+
+
+def rollup(progresses: Iterable[ActionProgress]) -> GoalProgress:
+    """Roll up the progress of a goal's actions. No query."""
+    values: list[int] = []
+    total = without_report = without_percentage = dropped = done = 0
+    for progress in progresses:
+        total += 1
+        if not progress.has_report:
+            without_report += 1
+            continue
+        if progress.dropped:
+            dropped += 1
+            continue
+        if progress.status == Status.AFGEROND:
+            done += 1
+        value = progress.counted_percentage
+        if value is None:
+            without_percentage += 1
+        else:
+            values.append(value)
+    percentage = round(sum(values) / len(values)) if values else None
+    return GoalProgress(
+        percentage=percentage, counted=len(values), total=total,
+        without_report=without_report, without_percentage=without_percentage,
+        dropped=dropped, done=done,
+    )
+
+
+NO_ROLLUP = rollup(())
+
+
+# --- Spreiding: planned and realised per municipality --------------------------------------
+
+
+def current_municipality(gemeenten: dict[int, Gemeente], *, today: date) -> dict[int, int]:
+    """For every municipality, the one it is part of today: itself, or the municipality it
+    merged into (following chains of mergers) once the merger date has passed. As
+    ``ActieQuerySet.bereikt``: Gooik's actions add up under Pajottegem. No query."""
+    target: dict[int, int] = {}
+    for pk in gemeenten:
+        seen = {pk}
+        current = gemeenten[pk]
+        while (
+            current.opgegaan_in_id
+            and current.fusiedatum
+            and current.fusiedatum <= today
+            and current.opgegaan_in_id in gemeenten
+            and current.opgegaan_in_id not in seen
+        ):
+            seen.add(current.opgegaan_in_id)
+            current = gemeenten[current.opgegaan_in_id]
+        target[pk] = current.pk
+    return target
+
+
+@dataclass
+class Reach:
+    planned: set[int] = field(default_factory=set)  # action ids
+    realised: set[int] = field(default_factory=set)
+
+
+def spreading(
+    acties: Iterable[dict],
+    realised_in: dict[int, set[int]],
+    gemeenten: dict[int, Gemeente],
+    *,
+    today: date,
+) -> dict[int, Reach]:
+    """Per municipality of today, the actions planned there and those realised there.
+
+    ``acties`` are action entries of a ``cultuurregio-plan/1`` document (their
+    ``spreiding`` names municipalities); an action "for all municipalities" is planned in
+    every one. ``realised_in`` maps an action id to the municipality ids of its approved
+    reports. Municipalities that merged count under the new one. No query.
+    """
+    target = current_municipality(gemeenten, today=today)
+    by_name = {g.naam: g.pk for g in gemeenten.values()}
+    current = sorted({target[pk] for pk in gemeenten})
+    reach = {pk: Reach() for pk in current}
+    for actie in acties:
+        pk = actie["id"]
+        if actie["spreiding"]["alle_gemeenten"]:
+            planned = current
+        else:
+            planned = {
+                target[by_name[naam]] for naam in actie["spreiding"]["gemeenten"]
+                if naam in by_name
+            }
+        for gemeente_id in planned:
+            reach[gemeente_id].planned.add(pk)
+        for gemeente_id in realised_in.get(pk, ()):
+            if gemeente_id in target:
+                reach[target[gemeente_id]].realised.add(pk)
+    return reach
+
+
+# --- Loading a plan's progress -------------------------------------------------------------
+
+
+@dataclass
+class ActionRow:
+    """An action on a progress page: its document entry, goal code, progress and the
+    approved reports of its timeline (oldest first)."""
+
+    data: dict
+    goal_code: str
+    number: int  # its position under its goal, from 1
+    progress: ActionProgress
+    reports: list[Voortgangsrapport]
+
+    @property
+    def id(self) -> int:
+        return self.data["id"]
+
+    @property
+    def label(self) -> str:
+        return _("%(goal)s action %(number)s") % {"goal": self.goal_code, "number": self.number}
+
+
+@dataclass
+class GoalRow:
+    data: dict
+    progress: GoalProgress
+    children: list[GoalRow] = field(default_factory=list)
+    acties: list[ActionRow] = field(default_factory=list)
+    # Actions of other goals that also contribute to this one ("zie ook"): shown, not counted.
+    zie_ook_acties: list[ActionRow] = field(default_factory=list)
+
+    @property
+    def id(self) -> int:
+        return self.data["id"]
+
+    @property
+    def code(self) -> str:
+        return self.data["code"]
+
+    def all_actions(self) -> list[ActionRow]:
+        rows = list(self.acties)
+        for child in self.children:
+            rows.extend(child.all_actions())
+        return rows
+
+
+@dataclass
+class MatrixRow:
+    goal: GoalRow
+    cells: list[tuple[int, int]]  # (planned, realised) per municipality column
+
+
+@dataclass
+class PlanProgress:
+    document: dict
+    sds: list[GoalRow]
+    progress: GoalProgress  # the whole plan
+    actions: dict[int, ActionRow]
+    gemeenten: list[Gemeente]  # the matrix's columns: municipalities of today
+    matrix: list[MatrixRow]
+    reach: dict[int, Reach]
+
+    def action(self, pk: int) -> ActionRow | None:
+        return self.actions.get(pk)
+
+
+def approved_reports(actie_ids: Iterable[int], *, jaar: int | None = None):
+    """Approved reports of these actions (of year ``jaar`` only, when given), oldest period
+    first, with their municipalities: two queries when evaluated (one when there are
+    none)."""
+    reports = (
+        Voortgangsrapport.objects.goedgekeurd()
+        .filter(actie_id__in=list(actie_ids))
+        .prefetch_related(Prefetch("gemeenten", queryset=Gemeente.objects.order_by("naam")))
+        .order_by("actie_id", "jaar", "halfjaar", "pk")
+    )
+    if jaar is not None:
+        reports = reports.filter(jaar=jaar)
+    return reports
+
+
+def document_actions(document: dict) -> list[tuple[dict, dict]]:
+    """Every (goal, action) pair of a document, in plan order."""
+    pairs = []
+
+    def walk(goals):
+        for goal in goals:
+            for actie in goal["acties"]:
+                pairs.append((goal, actie))
+            walk(goal["doelstellingen"])
+
+    walk(document["doelstellingen"])
+    return pairs
+
+
+def build_plan_progress(
+    document: dict,
+    reports: Iterable[Voortgangsrapport],
+    gemeenten: Iterable[Gemeente],
+    *,
+    today: date | None = None,
+) -> PlanProgress:
+    """The progress tree of a document from loaded reports and municipalities. No query
+    (the reports' municipalities must be prefetched)."""
+    today = today or timezone.localdate()
+    by_action: dict[int, list[Voortgangsrapport]] = {}
+    for rapport in reports:
+        by_action.setdefault(rapport.actie_id, []).append(rapport)
+    for rows in by_action.values():
+        rows.sort(key=_period_key)
+
+    actions: dict[int, ActionRow] = {}
+    counters: dict[int, int] = {}
+    for goal, actie in document_actions(document):
+        counters[goal["id"]] = counters.get(goal["id"], 0) + 1
+        rows = by_action.get(actie["id"], [])
+        actions[actie["id"]] = ActionRow(
+            data=actie, goal_code=goal["code"], number=counters[goal["id"]],
+            progress=action_progress(rows), reports=rows,
+        )
+
+    def goal_row(goal: dict) -> GoalRow:
+        children = [goal_row(child) for child in goal["doelstellingen"]]
+        own = [actions[a["id"]] for a in goal["acties"]]
+        row = GoalRow(data=goal, progress=NO_ROLLUP, children=children, acties=own)
+        row.progress = rollup(a.progress for a in row.all_actions())
+        return row
+
+    sds = [goal_row(sd) for sd in document["doelstellingen"]]
+    goals: dict[str, GoalRow] = {}
+    for sd in sds:
+        goals[sd.code] = sd
+        for od in sd.children:
+            goals[od.code] = od
+    for row in actions.values():
+        for code in row.data["zie_ook"]:
+            if code in goals and code != row.goal_code:
+                goals[code].zie_ook_acties.append(row)
+
+    gemeenten_by_pk = {g.pk: g for g in gemeenten}
+    realised_in = {
+        pk: {g.pk for rapport in rows for g in rapport.gemeenten.all()}
+        for pk, rows in by_action.items()
+    }
+    reach = spreading(
+        (row.data for row in actions.values()), realised_in, gemeenten_by_pk, today=today
+    )
+    columns = sorted((gemeenten_by_pk[pk] for pk in reach), key=lambda g: g.naam.casefold())
+    matrix = []
+    for sd in sds:
+        ids = {a.id for a in sd.all_actions()}
+        matrix.append(MatrixRow(goal=sd, cells=[
+            (len(reach[g.pk].planned & ids), len(reach[g.pk].realised & ids)) for g in columns
+        ]))
+    return PlanProgress(
+        document=document, sds=sds,
+        progress=rollup(row.progress for row in actions.values()),
+        actions=actions, gemeenten=columns, matrix=matrix, reach=reach,
+    )
+
+
+def load_plan_progress(plan, *, document: dict | None = None, today: date | None = None):
+    """Load and build the progress of ``plan``: from ``document`` (a stored published
+    version's document), or from the working state when it is ``None``.
+
+    A fixed number of queries: three with a document (the approved reports, their
+    municipalities, all municipalities), plus build_plan_document's seven without one.
+    """
+    if document is None:
+        from beleidsplan.export import build_plan_document
+
+        document = build_plan_document(plan)
+    ids = [actie["id"] for _goal, actie in document_actions(document)]
+    reports = list(approved_reports(ids)) if ids else []
+    gemeenten = list(Gemeente.objects.all())
+    return build_plan_progress(document, reports, gemeenten, today=today)
+
+
+# --- What is due ---------------------------------------------------------------------------
+
+
+def running_in(queryset, jaar: int):
+    """Actions whose timing covers ``jaar`` (no timing: always), and that were not closed
+    (finished or dropped) by an approved report of an earlier year. A filter: no extra
+    query. An action closed in a period still needs no report after it."""
+    closed_before = Voortgangsrapport.objects.filter(
+        actie=OuterRef("pk"), fase=Voortgangsrapport.Fase.GOEDGEKEURD,
+        status__in=CLOSED_STATUSES, jaar__lt=jaar,
+    )
+    return queryset.filter(
+        Q(van_jaar__isnull=True) | Q(van_jaar__lte=jaar),
+        Q(tot_jaar__isnull=True) | Q(tot_jaar__gte=jaar),
+    ).exclude(Exists(closed_before))
+
+
+def due_actions(plan, jaar: int, halfjaar: int = 0):
+    """The actions of ``plan`` that need a report for the period: running in its year, and
+    without a submitted or approved report for it yet (a draft or a sent-back report does
+    not count). A queryset: no query until evaluated."""
+    done = Voortgangsrapport.objects.filter(
+        actie=OuterRef("pk"), jaar=jaar, halfjaar=halfjaar,
+        fase__in=[Voortgangsrapport.Fase.INGEDIEND, Voortgangsrapport.Fase.GOEDGEKEURD],
+    )
+    return running_in(Actie.objects.van_plan(plan), jaar).exclude(Exists(done))
