@@ -5,7 +5,7 @@ PORT ?= 8000
 # Development mode unless the caller says otherwise (production sets DEBUG=false itself).
 export DEBUG ?= true
 
-.PHONY: run test install compilemessages messages lint check-migrations check-deploy fixtures
+.PHONY: run test install compilemessages messages lint check-migrations check-deploy fixtures npm
 
 $(VENV)/.installed: pyproject.toml
 	tools/system_deps.sh
@@ -15,6 +15,15 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed
+
+# axe-core for the accessibility tests (tests/e2e/test_accessibility.py), as package-lock.json
+# pins it. Node and npm come from Debian (tools/system_deps.sh).
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	tools/system_deps.sh
+	npm ci --no-audit --no-fund
+	touch $@
+
+npm: node_modules/axe-core/axe.min.js
 
 compilemessages: install
 	$(PY) manage.py compilemessages --ignore=.venv -v0
@@ -29,7 +38,7 @@ run: compilemessages
 	$(PY) manage.py laad_demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: compilemessages
+test: compilemessages node_modules/axe-core/axe.min.js
 	$(PY) -m pytest
 
 lint: install

@@ -14,7 +14,8 @@ class BeleidsplanConfig(AppConfig):
     verbose_name = _("Policy plan")
 
     def ready(self):
-        from . import signals  # noqa: F401  (keeps goal codes in step with the tree)
+        # Goal codes keep in step with the tree; cached pages follow the plan's changes.
+        from . import caching, signals  # noqa: F401
 
         # After the last of our apps migrated, so all permissions exist.
         post_migrate.connect(_ensure_groups, dispatch_uid="cultuurregio_ensure_groups")

@@ -19,7 +19,8 @@ Null rules (docs/cultuurregio-plan-1.schema.json repeats them):
 - ``versie`` is ``null`` for the working state.
 
 Fields added to the contract's example (allowed: the contract grows by adding fields):
-``tagline`` on every goal, and ``opgegaan_in`` / ``fusiedatum`` on municipalities so that a
+``tagline``, ``toelichting`` and ``spreiding`` (the goal's note on spreading) on every goal,
+and ``opgegaan_in`` / ``fusiedatum`` on municipalities so that a
 reader can add up a merged municipality's actions under the new one.
 """
 
@@ -155,6 +156,9 @@ def build_plan_document(plan: Beleidsplan, *, versie=None) -> dict[str, Any]:
             doc["transversaal"] = goal.transversaal
         doc["tagline"] = goal.tagline or None
         doc["formulering"] = goal.formulering
+        # Added to the contract's example (it grows by adding fields).
+        doc["toelichting"] = goal.toelichting or None
+        doc["spreiding"] = goal.spreiding or None
         doc["doelstellingen"] = [goal_document(c) for c in children.get(goal.pk, [])]
         doc["acties"] = acties_of.get(goal.pk, [])
         return doc

@@ -179,11 +179,11 @@ class Doelstelling(MPTTModel):
         return self.Soort.SD if self.parent_id is None else self.Soort.OD
 
     def get_absolute_url(self):
-        """The goal's page on the site: for now its history through the versions. Stable
-        through renumbering and moving (by identity, not by code)."""
+        """The goal's page on the site. Stable through renumbering and moving (by
+        identity, not by code)."""
         from django.urls import reverse
 
-        return reverse("beleidsplan:geschiedenis", args=[self.plan_id, self.pk])
+        return reverse("site:doelstelling", args=[self.plan_id, self.pk])
 
     def delete(self, *args, **kwargs):
         # mptt closes the gap in the tree before Django deletes the row; when the delete is

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from cultuurregio.roles import can_see_working_state
 
+from . import caching
 from .comparison import (
     WERK,
     SideNotFound,
@@ -91,6 +92,7 @@ def versies(request, plan_id: int):
     )
 
 
+@caching.cached_page(caching.version_page)
 @_login_or_404
 def versie(request, plan_id: int, nummer: int):
     """A published version, as the plan was. Renders from the stored document alone."""
@@ -103,6 +105,7 @@ def versie(request, plan_id: int, nummer: int):
     )
 
 
+@caching.cached_page(caching.version_json)
 @_login_or_404
 def versie_json(request, plan_id: int, nummer: int):
     """The stored ``cultuurregio-plan/1`` text of a version, byte for byte."""
@@ -113,6 +116,7 @@ def versie_json(request, plan_id: int, nummer: int):
     return response
 
 
+@caching.cached_page(caching.working_state)
 @_login_or_404
 def werkversie(request, plan_id: int):
     """The working state, for the steering group and coordinators."""
@@ -147,6 +151,7 @@ def _comparison(request, plan: Beleidsplan):
     return form, doc, side_by_side(old, new, doc)
 
 
+@caching.cached_page(caching.comparison)
 @_login_or_404
 def vergelijk(request, plan_id: int):
     """Two states of the plan side by side, aligned by identity. Fixed queries: the plan,
@@ -178,6 +183,7 @@ def vergelijk(request, plan_id: int):
     )
 
 
+@caching.cached_page(caching.comparison_json)
 @_login_or_404
 def vergelijk_json(request, plan_id: int):
     plan = _get_plan(request, plan_id)
@@ -195,6 +201,7 @@ def vergelijk_json(request, plan_id: int):
     )
 
 
+@caching.cached_page(caching.goal_history)
 @_login_or_404
 def geschiedenis(request, plan_id: int, doelstelling_id: int):
     """Every wording a goal had, in which versions, through which proposal; beside the
@@ -266,14 +273,16 @@ def geschiedenis(request, plan_id: int, doelstelling_id: int):
         "beleidsplan/geschiedenis.html",
         {
             "plan": plan,
-            "goal": goal,
+            # Visitors see the latest published state, never the working one.
+            "current": states[-1],
+            "removed": insider and goal is None,
             "doelstelling_id": doelstelling_id,
             "states": states,
             "wordings": wordings,
             "voorstellen": proposals,
             "trail": trail,
             "insider": insider,
-            "current_code": goal.code if goal else states[-1]["code"],
+            "current_code": states[-1]["code"],
         },
     )
 
@@ -323,6 +332,8 @@ def _audit_trail(goal: Doelstelling) -> list[dict]:
     """The goal's audit records, newest first, each with the fields that changed. One
     query (records with their users)."""
     records = list(goal.history.select_related("history_user").order_by("-history_date"))
+    if not records:  # rows loaded from fixtures have no audit records yet
+        return []
     trail = []
     for newer, older in zip(records, records[1:] + [None], strict=True):
         changed = []

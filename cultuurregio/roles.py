@@ -41,4 +41,10 @@ def can_see_working_state(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return user.groups.filter(name__in=[COORDINATOREN, STUURGROEP]).exists()
+    # Asked several times per request (access check, menu, cache key): remember it on the
+    # user object, which lives as long as the request.
+    if not hasattr(user, "_can_see_working_state"):
+        user._can_see_working_state = user.groups.filter(
+            name__in=[COORDINATOREN, STUURGROEP]
+        ).exists()
+    return user._can_see_working_state

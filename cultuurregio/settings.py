@@ -132,6 +132,40 @@ except ValueError as exc:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache of rendered pages and downloads (beleidsplan/caching.py). By default in the
+# memory of the process: right for one process. With several (gunicorn --workers, several
+# hosts) give them one shared cache, or an edit made through one process is not seen by
+# the others' cached pages: CACHE_URL=redis://host:6379/0 (needs the redis package),
+# memcached://host:11211 (pymemcache), file:///var/cache/cultuurregio, or dummy:// (none).
+_CACHE_BACKENDS = {
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+    "redis": "django.core.cache.backends.redis.RedisCache",
+    "memcached": "django.core.cache.backends.memcached.PyMemcacheCache",
+    "file": "django.core.cache.backends.filebased.FileBasedCache",
+    "dummy": "django.core.cache.backends.dummy.DummyCache",
+}
+_cache_url = os.environ.get("CACHE_URL", "locmem://")
+_cache_scheme, _, _cache_rest = _cache_url.partition("://")
+if _cache_scheme not in _CACHE_BACKENDS:
+    raise ImproperlyConfigured(
+        f"CACHE_URL={_cache_url!r}: use locmem://, redis://…, memcached://…, file:///… or dummy://."
+    )
+CACHES = {
+    "default": {
+        "BACKEND": _CACHE_BACKENDS[_cache_scheme],
+        "LOCATION": {
+            "locmem": "cultuurregio",
+            "redis": _cache_url,
+            "memcached": _cache_rest,
+            "file": "/" + _cache_rest.lstrip("/"),
+            "dummy": "",
+        }[_cache_scheme],
+        "TIMEOUT": 24 * 3600,
+        # Memory cache: a few versions' pages and downloads per role (PDFs included).
+        "OPTIONS": {"MAX_ENTRIES": 1000} if _cache_scheme in ("locmem", "file") else {},
+    }
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -215,4 +249,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates every PDF step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

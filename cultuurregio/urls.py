@@ -1,22 +1,55 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from beleidsplan.views_home import home
+
+from . import views as site_views
 
 urlpatterns = [
     # Public site
     path("", home, name="home"),
     path("", include("beleidsplan.urls")),
+    path("", include("beleidsplan.download_urls")),
+    path("", include("beleidsplan.site_urls")),
     path("", include("acties.urls")),
     path("partner/", include("acties.partner_urls")),
+    path("", include("actoren.urls")),
+    # About the site: the plan's words, the accessibility statement
+    path("woordenlijst/", site_views.glossary, name="glossary"),
+    path("toegankelijkheid/", site_views.accessibility, name="accessibility"),
     # Accounts
     path(
         "aanmelden/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),
         name="login",
     ),
-    path("afmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("afmelden/", auth_views.LogoutView.as_view(next_page="logged_out"), name="logout"),
+    path(
+        "afgemeld/",
+        TemplateView.as_view(template_name="registration/logged_out.html"),
+        name="logged_out",
+    ),
+    # Password reset (Django's views, the names its e-mail and views expect)
+    path(
+        "wachtwoord/vergeten/", site_views.PasswordResetView.as_view(), name="password_reset"
+    ),
+    path(
+        "wachtwoord/vergeten/verstuurd/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "wachtwoord/nieuw/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "wachtwoord/nieuw/klaar/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     # Coordinator's admin
     path("admin/", admin.site.urls),
 ]

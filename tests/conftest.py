@@ -45,3 +45,14 @@ def partner_b(db, actor_b):
 def coordinator_client(client, coordinator):
     client.force_login(coordinator)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty page cache (beleidsplan/caching.py), so that query
+    counts and cached pages of one test never leak into another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

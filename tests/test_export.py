@@ -198,6 +198,9 @@ def test_real_plan_from_fixtures_validates_against_schema():
         assert len(goals) == Doelstelling.objects.filter(plan=plan).count()
         assert len(actions) == Actie.objects.van_plan(plan).count()
         assert doc["doelstellingen"] and actions
+        # The goals' own notes travel along: the seed's ODs are for "alle gemeenten".
+        od = doc["doelstellingen"][0]["doelstellingen"][0]
+        assert od["spreiding"] == "alle gemeenten"
 
 
 # The document's content ----------------------------------------------------------------
@@ -243,8 +246,8 @@ def test_goals_are_nested_sd_over_od_in_plan_order_with_codes(small_plan):
     ]
     sd1, sd2 = doc["doelstellingen"]
     assert list(sd1) == [
-        "id", "soort", "code", "transversaal", "tagline", "formulering", "doelstellingen",
-        "acties",
+        "id", "soort", "code", "transversaal", "tagline", "formulering", "toelichting",
+        "spreiding", "doelstellingen", "acties",
     ]
     assert (sd1["id"], sd1["soort"], sd1["transversaal"]) == (small_plan.sd1.pk, "SD", False)
     assert sd1["tagline"] == "CULTUURPARTICIPATIE in de regio VERGROTEN"
@@ -252,7 +255,11 @@ def test_goals_are_nested_sd_over_od_in_plan_order_with_codes(small_plan):
     assert (sd2["transversaal"], sd2["tagline"]) == (True, None)
     od = sd1["doelstellingen"][0]
     # As in the contract's example, an OD has no "transversaal".
-    assert list(od) == ["id", "soort", "code", "tagline", "formulering", "doelstellingen", "acties"]
+    assert list(od) == [
+        "id", "soort", "code", "tagline", "formulering", "toelichting", "spreiding",
+        "doelstellingen", "acties",
+    ]
+    assert (od["toelichting"], od["spreiding"]) == (None, None)
     assert (od["id"], od["soort"], od["doelstellingen"]) == (small_plan.netwerk.pk, "OD", [])
 
 

@@ -1,0 +1,473 @@
+"""The actor registry and the municipalities on the public site: the directory of actors,
+an actor's page (its actions, who it works with), the municipalities and a municipality's
+page (the actions that reach it, the actors in it).
+
+Access. The registry itself (actors, municipalities) is public. The actions shown beside it
+follow the rule of the plan pages (beleidsplan/views.py, acties/views.py):
+
+- the steering group and coordinators (``can_see_working_state``) see the working state of
+  every plan, from the database rows;
+- anyone else (anonymous visitors, partners) sees only what is published: the latest
+  published version of each public plan (``Beleidsplan.publiek``), read from the version's
+  stored document. A draft wording, a new action not yet published, or any action of a
+  plan that is not public never shows, and every action listed is one whose page
+  (``acties:actie``) the visitor may open.
+
+Contact persons are personal data: only the steering group and coordinators see them.
+The organisation's own website, e-mail, phone and address are public.
+
+Inactive actors (``Actor.actief`` off) leave the directory (a visitor can ask for them) but
+keep their page, marked "no longer active" and without contact details for the public:
+published versions of the plan still name them, and a link to them must not break.
+
+Every page runs a fixed number of queries, whatever the number of actors, actions or
+plans (tests/test_directory_queries.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from acties.models import Actie, ActieActor
+from beleidsplan.models import Planversie
+from cultuurregio.roles import can_see_working_state
+
+from .models import Actor, Gemeente
+
+# --- The actions a visitor may see -------------------------------------------------------
+
+
+@dataclass
+class PlanSource:
+    """Where a plan's actions come from: its working state, or a published version."""
+
+    id: int
+    titel: str
+    van_jaar: int
+    tot_jaar: int
+    versie_nummer: int | None = None
+    versie_naam: str = ""
+    versie_datum: datetime.datetime | None = None
+
+    @property
+    def is_working_state(self) -> bool:
+        return self.versie_nummer is None
+
+
+@dataclass
+class ActionItem:
+    """One action as a page of this module shows it, from either source."""
+
+    id: int
+    plan: PlanSource
+    position: int
+    goal_id: int
+    goal_code: str
+    goal_formulering: str
+    omschrijving: str
+    timing: str
+    actoren: list[tuple[int, str, str]]  # (actor id, name, role)
+    alle_gemeenten: bool
+    gemeente_ids: frozenset[int]
+    via: list[str] = field(default_factory=list)  # set by the municipality page
+    rol: str = ""  # the role of the actor whose page shows the action
+
+    def rol_van(self, actor_id: int) -> str:
+        return next((rol for pk, _naam, rol in self.actoren if pk == actor_id), "")
+
+
+def _timing(van, tot, tekst) -> str:
+    """As ``Actie.timing``: the timing as written, else the years."""
+    if tekst:
+        return tekst
+    if van and tot and van != tot:
+        return f"{van} - {tot}"
+    return str(van or tot or "")
+
+
+def working_state_actions(queryset, *, with_actors=True, with_places=False) -> list[ActionItem]:
+    """The actions of ``queryset`` from the database rows (the working state), in plan
+    order. One query, plus one for the actors and one for the municipalities when asked."""
+    queryset = queryset.select_related("doelstelling__plan").order_by(
+        "-doelstelling__plan__van_jaar", "doelstelling__plan_id",
+        "doelstelling__tree_id", "doelstelling__lft", "volgorde", "pk",
+    )
+    if with_actors:
+        queryset = queryset.prefetch_related(
+            Prefetch("betrokkenen", queryset=ActieActor.objects.select_related("actor"))
+        )
+    if with_places:
+        queryset = queryset.prefetch_related(
+            Prefetch("gemeenten", queryset=Gemeente.objects.only("pk"))
+        )
+    plans: dict[int, PlanSource] = {}
+    items = []
+    for position, actie in enumerate(queryset):
+        plan = actie.doelstelling.plan
+        source = plans.setdefault(
+            plan.pk, PlanSource(plan.pk, plan.titel, plan.van_jaar, plan.tot_jaar)
+        )
+        actoren = []
+        if with_actors:
+            betrokkenen = sorted(
+                actie.betrokkenen.all(), key=lambda b: (b.rol != "trekker", b.actor.naam)
+            )
+            actoren = [(b.actor_id, b.actor.naam, b.rol) for b in betrokkenen]
+        items.append(
+            ActionItem(
+                id=actie.pk,
+                plan=source,
+                position=position,
+                goal_id=actie.doelstelling_id,
+                goal_code=actie.doelstelling.code,
+                goal_formulering=actie.doelstelling.formulering,
+                omschrijving=actie.omschrijving,
+                timing=actie.timing,
+                actoren=actoren,
+                alle_gemeenten=actie.alle_gemeenten,
+                gemeente_ids=frozenset(g.pk for g in actie.gemeenten.all())
+                if with_places
+                else frozenset(),
+            )
+        )
+    return items
+
+
+def published_actions() -> list[ActionItem]:
+    """The actions of the latest published version of every public plan, read from the
+    versions' stored documents. One query, whatever the number of plans and actions."""
+    latest = (
+        Planversie.objects.filter(plan=OuterRef("plan")).order_by("-nummer").values("pk")[:1]
+    )
+    versions = (
+        Planversie.objects.filter(plan__publiek=True, pk=Subquery(latest))
+        .select_related("plan")
+        .order_by("-plan__van_jaar", "plan_id")
+    )
+    items: list[ActionItem] = []
+    for versie in versions:
+        plan = versie.plan
+        source = PlanSource(
+            plan.pk, plan.titel, plan.van_jaar, plan.tot_jaar,
+            versie_nummer=versie.nummer, versie_naam=versie.naam,
+            versie_datum=versie.gepubliceerd_op,
+        )
+        document = versie.data()
+        # The document names municipalities; its own list gives their (stable) ids.
+        ids_by_name = {g["naam"]: g["id"] for g in document.get("gemeenten", [])}
+
+        def walk(goals, source=source, ids_by_name=ids_by_name):
+            for goal in goals:
+                for actie in goal.get("acties", []):
+                    spreiding = actie.get("spreiding") or {}
+                    timing = actie.get("timing") or {}
+                    items.append(
+                        ActionItem(
+                            id=actie["id"],
+                            plan=source,
+                            position=len(items),
+                            goal_id=goal["id"],
+                            goal_code=goal["code"],
+                            goal_formulering=goal["formulering"],
+                            omschrijving=actie["omschrijving"],
+                            timing=_timing(
+                                timing.get("van"), timing.get("tot"), timing.get("tekst")
+                            ),
+                            actoren=[
+                                (a["id"], a["naam"], a["rol"]) for a in actie.get("actoren", [])
+                            ],
+                            alle_gemeenten=bool(spreiding.get("alle_gemeenten")),
+                            gemeente_ids=frozenset(
+                                ids_by_name[naam]
+                                for naam in spreiding.get("gemeenten", [])
+                                if naam in ids_by_name
+                            ),
+                        )
+                    )
+                walk(goal.get("doelstellingen", []))
+
+        walk(document.get("doelstellingen", []))
+    return items
+
+
+def group_by_plan_and_goal(items: list[ActionItem]) -> list[dict]:
+    """``[{"plan": PlanSource, "goals": [{"id", "code", "formulering", "actions"}]}]``,
+    in plan order. No query."""
+    plans: list[dict] = []
+    for item in sorted(items, key=lambda i: i.position):
+        if not plans or plans[-1]["plan"] is not item.plan:
+            plans.append({"plan": item.plan, "goals": [], "count": 0})
+        goals = plans[-1]["goals"]
+        if not goals or goals[-1]["code"] != item.goal_code:
+            goals.append(
+                {
+                    "id": item.goal_id,
+                    "code": item.goal_code,
+                    "formulering": item.goal_formulering,
+                    "actions": [],
+                }
+            )
+        goals[-1]["actions"].append(item)
+        plans[-1]["count"] += 1
+    return plans
+
+
+# --- Reach: which actions reach a municipality ------------------------------------------
+
+
+def _existed_during(gemeente: Gemeente, plan: PlanSource) -> bool:
+    """A municipality that merged into another before a plan started is not one of that
+    plan's municipalities: "alle gemeenten" of a 2027 plan does not reach Gooik."""
+    return not (gemeente.fusiedatum and gemeente.fusiedatum <= datetime.date(plan.van_jaar, 1, 1))
+
+
+def reaches(item: ActionItem, gemeente: Gemeente, places: set[int]) -> bool:
+    """Does the action reach ``gemeente``? ``places`` is the municipality with those that
+    merged into it (as ``ActieQuerySet.bereikt``): Pajottegem counts Gooik's actions."""
+    if item.alle_gemeenten:
+        return _existed_during(gemeente, item.plan)
+    return bool(item.gemeente_ids & places)
+
+
+def _places_of(gemeente: Gemeente, municipalities: list[Gemeente]) -> set[int]:
+    return {gemeente.pk} | {g.pk for g in municipalities if g.opgegaan_in_id == gemeente.pk}
+
+
+# --- The directory -----------------------------------------------------------------------
+
+
+class ActorFilterForm(forms.Form):
+    """The directory's filters, read from the query string. The municipalities are passed
+    in (already loaded), so validating a choice costs no query."""
+
+    soort = forms.ChoiceField(label=_("Kind"), required=False)
+    gemeente = forms.ChoiceField(label=_("Municipality"), required=False)
+    inactief = forms.BooleanField(label=_("Also show actors that are no longer active"),
+                                  required=False)
+
+    def __init__(self, *args, municipalities: list[Gemeente], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipalities = {str(g.pk): g for g in municipalities}
+        self.fields["soort"].choices = [("", _("All kinds"))] + list(Actor.Soort.choices)
+        self.fields["soort"].error_messages["invalid_choice"] = _(
+            "“%(value)s” is not a kind of actor. Choose one from the list."
+        )
+        self.fields["gemeente"].choices = [("", _("All municipalities"))] + [
+            (str(g.pk), _municipality_label(g)) for g in municipalities
+        ]
+        self.fields["gemeente"].error_messages["invalid_choice"] = _(
+            "There is no municipality “%(value)s”. Choose one from the list."
+        )
+
+    def clean_gemeente(self) -> Gemeente | None:
+        value = self.cleaned_data["gemeente"]
+        return self.municipalities.get(value) if value else None
+
+
+def _municipality_label(gemeente: Gemeente) -> str:
+    if gemeente.opgegaan_in_id:
+        return gettext("%(name)s (merged)") % {"name": gemeente.naam}
+    return gemeente.naam
+
+
+def lijst(request):
+    """The actor directory, filtered by kind and municipality (combined, in the URL).
+    Three queries: the municipalities, the actors, their municipalities. A filter value
+    that is not one of the choices answers 400 with the form's message."""
+    municipalities = list(Gemeente.objects.all())
+    form = ActorFilterForm(request.GET or None, municipalities=municipalities)
+    if request.GET and not form.is_valid():
+        return render(
+            request, "actoren/lijst.html",
+            {"form": form, "actoren": None, "filtered": True}, status=400,
+        )
+    data = form.cleaned_data if form.is_bound else {}
+    actoren = Actor.objects.prefetch_related(
+        Prefetch("gemeenten", queryset=Gemeente.objects.order_by("naam"))
+    )
+    if not data.get("inactief"):
+        actoren = actoren.filter(actief=True)
+    if data.get("soort"):
+        actoren = actoren.filter(soort=data["soort"])
+    gemeente = data.get("gemeente")
+    if gemeente:
+        # A municipality includes those that merged into it (the actors of Gooik are
+        # Pajottegem's now).
+        actoren = actoren.filter(
+            Q(gemeenten=gemeente) | Q(gemeenten__opgegaan_in=gemeente)
+        ).distinct()
+    return render(
+        request, "actoren/lijst.html",
+        {
+            "form": form,
+            "actoren": list(actoren.order_by("naam")),
+            "filtered": bool(data.get("soort") or gemeente or data.get("inactief")),
+            "gemeente": gemeente,
+        },
+    )
+
+
+# --- An actor ---------------------------------------------------------------------------
+
+
+def actor(request, pk: int):
+    """An actor: what it is, its municipalities, its actions grouped by goal and the
+    actors it works with through shared actions (with how many).
+
+    Fixed queries. Public: the actor, its municipalities, the published versions, the
+    partner actors (four). Steering group and coordinators: the actor, its
+    municipalities, its contact persons, its actions, their actors, the partner actors
+    (six, besides the session and group lookups).
+    """
+    insider = can_see_working_state(request.user)
+    found = get_object_or_404(Actor, pk=pk)
+    municipalities = list(found.gemeenten.order_by("naam"))
+    contacts = list(found.contactpersonen.all()) if insider else []
+    if insider:
+        items = working_state_actions(Actie.objects.filter(betrokkenen__actor=found))
+    else:
+        items = [i for i in published_actions() if any(a[0] == found.pk for a in i.actoren)]
+
+    # Who it works with: every other actor of its actions, counted once per action.
+    shared: Counter[int] = Counter()
+    names: dict[int, str] = {}
+    for item in items:
+        for other_id, naam, _rol in item.actoren:
+            if other_id != found.pk:
+                shared[other_id] += 1
+                names.setdefault(other_id, naam)
+    partners = {a.pk: a for a in Actor.objects.filter(pk__in=list(shared))} if shared else {}
+    works_with = sorted(
+        (
+            {
+                "id": other_id,
+                "actor": partners.get(other_id),
+                "naam": partners[other_id].naam if other_id in partners else names[other_id],
+                "count": count,
+            }
+            for other_id, count in shared.items()
+        ),
+        key=lambda row: (-row["count"], row["naam"].casefold()),
+    )
+    for item in items:
+        item.rol = item.rol_van(found.pk)
+    return render(
+        request, "actoren/actor.html",
+        {
+            "actor": found,
+            "insider": insider,
+            "gemeenten": municipalities,
+            "contactpersonen": contacts,
+            "plans": group_by_plan_and_goal(items),
+            "action_count": len(items),
+            "works_with": works_with,
+            "show_contact": found.actief or insider,
+        },
+    )
+
+
+# --- Municipalities ---------------------------------------------------------------------
+
+
+def gemeenten(request):
+    """The municipalities of the region with the number of actions that reach each (all
+    of them, and those meant for it in particular) and of active actors in it; merged
+    municipalities apart. Fixed queries: the municipalities, the actor links, then the
+    published versions (public, three in all) or the actions and their municipalities
+    (insiders, four besides the session and group lookups)."""
+    insider = can_see_working_state(request.user)
+    municipalities = list(Gemeente.objects.select_related("opgegaan_in"))
+    actor_links = list(
+        Actor.gemeenten.through.objects.filter(actor__actief=True).values_list(
+            "gemeente_id", "actor_id"
+        )
+    )
+    items = (
+        working_state_actions(Actie.objects.all(), with_actors=False, with_places=True)
+        if insider
+        else published_actions()
+    )
+    rows = []
+    for gemeente in municipalities:
+        places = _places_of(gemeente, municipalities)
+        reached = [i for i in items if reaches(i, gemeente, places)]
+        rows.append(
+            {
+                "gemeente": gemeente,
+                "acties": len(reached),
+                "specifiek": sum(1 for i in reached if not i.alle_gemeenten),
+                "actoren": len({a for g, a in actor_links if g in places}),
+            }
+        )
+    return render(
+        request, "actoren/gemeenten.html",
+        {
+            "huidig": [r for r in rows if not r["gemeente"].opgegaan_in_id],
+            "gefuseerd": [r for r in rows if r["gemeente"].opgegaan_in_id],
+            "insider": insider,
+            "plans": _sources(items),
+        },
+    )
+
+
+def _sources(items: list[ActionItem]) -> list[PlanSource]:
+    seen: dict[int, PlanSource] = {}
+    for item in items:
+        seen.setdefault(item.plan.id, item.plan)
+    return list(seen.values())
+
+
+def gemeente(request, pk: int):
+    """A municipality: the actions that reach it (those for all municipalities, those
+    naming it, and, for a municipality born of a merger, those naming the old ones) and
+    the active actors in it. Fixed queries: the municipality, the municipalities that
+    merged into it, the actors and their municipalities, then the published versions
+    (public, five in all) or the actions and their municipalities (insiders, six besides
+    the session and group lookups)."""
+    insider = can_see_working_state(request.user)
+    found = get_object_or_404(Gemeente.objects.select_related("opgegaan_in"), pk=pk)
+    voorgangers = list(found.fusiegemeenten.order_by("naam"))
+    places = {found.pk} | {g.pk for g in voorgangers}
+    actoren = list(
+        Actor.objects.filter(actief=True, gemeenten__in=places)
+        .distinct()
+        .prefetch_related(Prefetch("gemeenten", queryset=Gemeente.objects.order_by("naam")))
+        .order_by("naam")
+    )
+    if insider:
+        items = working_state_actions(
+            Actie.objects.bereikt(found.pk), with_actors=False, with_places=True
+        )
+    else:
+        items = published_actions()
+    items = [i for i in items if reaches(i, found, places)]
+    names = {g.pk: g.naam for g in voorgangers}
+    for item in items:
+        # Which old municipality brought the action here (Gooik, for Pajottegem).
+        item.via = sorted(names[g] for g in item.gemeente_ids if g in names)
+    specific = [i for i in items if not i.alle_gemeenten]
+    everywhere = [i for i in items if i.alle_gemeenten]
+    for actor_row in actoren:
+        actor_row.via = [g.naam for g in actor_row.gemeenten.all() if g.pk in names]
+    return render(
+        request, "actoren/gemeente.html",
+        {
+            "gemeente": found,
+            "voorgangers": voorgangers,
+            "insider": insider,
+            "specifiek": group_by_plan_and_goal(specific),
+            "overal": group_by_plan_and_goal(everywhere),
+            "specifiek_count": len(specific),
+            "overal_count": len(everywhere),
+            "actoren": actoren,
+            "plans": _sources(items),
+        },
+    )

@@ -1,0 +1,281 @@
+"""Downloads of the plan: its actions as CSV and XLSX, the whole plan as PDF.
+
+Everything is made from the plan's ``cultuurregio-plan/1`` document: a published version's
+stored document (so the download shows the plan exactly as it was published), or the
+working state built from the current rows (insiders only). One shape in, so the three
+formats and the JSON never disagree.
+
+Access is the version page's (``beleidsplan.views._get_plan``): a public plan's versions
+for anyone; otherwise the steering group and coordinators; an anonymous visitor is sent to
+the login page first, a partner gets a 404.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from . import caching
+from .export import build_plan_document
+from .models import Beleidsplan, Planversie
+from .views import _get_plan, _login_or_404
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One action of a document, flattened for a spreadsheet."""
+
+    id: int
+    sd_code: str
+    sd: str
+    od_code: str
+    od: str
+    omschrijving: str
+    regierol: str
+    actorrol: str
+    spreiding: str
+    spreiding_toelichting: str
+    timing: str
+    van: int | None
+    tot: int | None
+    actoren: str
+    zie_ook: str
+
+
+def columns() -> list[tuple[str, int]]:
+    """The column headings (Dutch) with their width in an XLSX sheet, in order."""
+    return [
+        (_("Action id"), 9),
+        (_("SD"), 7),
+        (_("Strategic goal"), 40),
+        (_("OD"), 10),
+        (_("Operational goal"), 40),
+        (_("Action"), 60),
+        (_("Regierol"), 40),
+        (_("Actorrol"), 40),
+        (_("Spreiding"), 28),
+        (_("Note on spreading"), 28),
+        (_("Timing"), 14),
+        (_("From year"), 9),
+        (_("To year"), 9),
+        (_("Actors"), 40),
+        (_("See also"), 16),
+    ]
+
+
+def action_rows(document: dict) -> list[ActionRow]:
+    """Every action of a ``cultuurregio-plan/1`` document in the plan's order. No query."""
+    rows: list[ActionRow] = []
+
+    def walk(goals: list[dict], sd: dict | None) -> None:
+        for goal in goals:
+            top = sd or goal
+            od = goal if sd is not None else None
+            for actie in goal.get("acties", []):
+                rows.append(_row(actie, top, od))
+            walk(goal.get("doelstellingen", []), top)
+
+    walk(document.get("doelstellingen", []), None)
+    return rows
+
+
+def _row(actie: dict, sd: dict, od: dict | None) -> ActionRow:
+    spreiding = actie.get("spreiding") or {}
+    timing = actie.get("timing") or {}
+    van, tot = timing.get("van"), timing.get("tot")
+    if timing.get("tekst"):
+        timing_text = timing["tekst"]
+    elif van and tot and van != tot:
+        timing_text = f"{van} - {tot}"
+    else:
+        timing_text = str(van or tot or "")
+    return ActionRow(
+        id=actie["id"],
+        sd_code=sd["code"],
+        sd=sd["formulering"],
+        od_code=od["code"] if od else "",
+        od=od["formulering"] if od else "",
+        omschrijving=actie["omschrijving"],
+        regierol=actie.get("regierol") or "",
+        actorrol=actie.get("actorrol") or "",
+        spreiding=(
+            _("all municipalities")
+            if spreiding.get("alle_gemeenten")
+            else ", ".join(spreiding.get("gemeenten") or [])
+        ),
+        spreiding_toelichting=spreiding.get("toelichting") or "",
+        timing=timing_text,
+        van=van,
+        tot=tot,
+        # The role as the document writes it: trekker, partner.
+        actoren="; ".join(f"{a['naam']} ({a['rol']})" for a in actie.get("actoren") or []),
+        zie_ook=", ".join(actie.get("zie_ook") or []),
+    )
+
+
+def _values(row: ActionRow) -> list:
+    return [
+        row.id, row.sd_code, row.sd, row.od_code, row.od, row.omschrijving, row.regierol,
+        row.actorrol, row.spreiding, row.spreiding_toelichting, row.timing, row.van, row.tot,
+        row.actoren, row.zie_ook,
+    ]
+
+
+# Spreadsheet programs run a cell that starts with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def render_csv(rows: list[ActionRow]) -> bytes:
+    """CSV as Dutch Excel opens it by double-clicking: UTF-8 with a byte order mark, ";"
+    between fields. A text that would start a formula gets a leading apostrophe."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([heading for heading, _width in columns()])
+    for row in rows:
+        writer.writerow(
+            [
+                "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START)
+                else ("" if value is None else value)
+                for value in _values(row)
+            ]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+def render_xlsx(rows: list[ActionRow], *, title: str) -> bytes:
+    """An XLSX workbook with one sheet of actions: a bold header row that stays in view, a
+    filter on every column, wrapped text in columns of readable widths."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    workbook.properties.title = title
+    workbook.properties.creator = "cultuurregio"
+    sheet = workbook.active
+    sheet.title = _("Actions")
+    heads = columns()
+    sheet.append([heading for heading, _width in heads])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="F4F6F8")
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    top = Alignment(vertical="top", wrap_text=True)
+    for row in rows:
+        sheet.append(_values(row))
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                # Text stays text: openpyxl would store "=..." as a formula.
+                cell.data_type = "s"
+            cell.alignment = top
+    for index, (_heading, width) in enumerate(heads, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{max(sheet.max_row, 1)}"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _refuse_fetch(url, *args, **kwargs):
+    # The PDF template is self-contained: nothing is fetched from the network or the disk,
+    # whatever a text of the plan says.
+    raise ValueError(f"not fetched: {url}")
+
+
+def plan_html(document: dict, *, plan: Beleidsplan, versie: Planversie | None) -> str:
+    """The HTML the PDF is made from (templates/downloads/plan_pdf.html)."""
+    return render_to_string(
+        "downloads/plan_pdf.html",
+        {
+            "plan": plan,
+            "versie": versie,
+            "document": document,
+            "opgemaakt_op": timezone.localtime(),
+            "aantal_acties": len(action_rows(document)),
+        },
+    )
+
+
+def pdf_document(document: dict, *, plan: Beleidsplan, versie: Planversie | None):
+    """The laid-out WeasyPrint document (pages), before writing it as PDF."""
+    from weasyprint import HTML
+
+    html = plan_html(document, plan=plan, versie=versie)
+    return HTML(string=html, url_fetcher=_refuse_fetch).render()
+
+
+def render_pdf(document: dict, *, plan: Beleidsplan, versie: Planversie | None) -> bytes:
+    """The whole plan as a tagged PDF (headings and tables readable by screen readers)."""
+    return pdf_document(document, plan=plan, versie=versie).write_pdf(pdf_tags=True)
+
+
+# --- Views -----------------------------------------------------------------------------------
+
+_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def _response(kind: str, body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=_TYPES[kind])
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _make(kind: str, document: dict, *, plan: Beleidsplan, versie: Planversie | None, name: str):
+    if kind == "pdf":
+        return _response(kind, render_pdf(document, plan=plan, versie=versie), f"{name}.pdf")
+    rows = action_rows(document)
+    if kind == "csv":
+        return _response(kind, render_csv(rows), f"{name}-acties.csv")
+    title = f"{plan.titel}: {versie}" if versie else f"{plan.titel}: {_('Working state')}"
+    return _response(kind, render_xlsx(rows, title=title), f"{name}-acties.xlsx")
+
+
+def _version_view(kind: str):
+    @caching.cached_page(caching.version_download(kind))
+    @_login_or_404
+    def view(request, plan_id: int, nummer: int):
+        """A published version's download, from its stored document. Two queries besides
+        the user's (the plan, the version)."""
+        plan = _get_plan(request, plan_id)
+        versie = get_object_or_404(Planversie, plan=plan, nummer=nummer)
+        name = f"plan-{plan.pk}-versie-{versie.nummer}"
+        return _make(kind, versie.data(), plan=plan, versie=versie, name=name)
+
+    view.__name__ = f"versie_{kind}"
+    return view
+
+
+def _working_view(kind: str):
+    @caching.cached_page(caching.working_download(kind))
+    @_login_or_404
+    def view(request, plan_id: int):
+        """The working state's download (steering group and coordinators). The plan, then
+        the document's seven queries (``build_plan_document``), whatever the plan's size."""
+        plan = _get_plan(request, plan_id, working_state=True)
+        name = f"plan-{plan.pk}-werkversie"
+        return _make(kind, build_plan_document(plan), plan=plan, versie=None, name=name)
+
+    view.__name__ = f"werkversie_{kind}"
+    return view
+
+
+versie_csv = _version_view("csv")
+versie_xlsx = _version_view("xlsx")
+versie_pdf = _version_view("pdf")
+werkversie_csv = _working_view("csv")
+werkversie_xlsx = _working_view("xlsx")
+werkversie_pdf = _working_view("pdf")

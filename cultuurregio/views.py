@@ -1,0 +1,46 @@
+"""Pages of the site as a whole: the glossary and the accessibility statement."""
+
+import datetime
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.shortcuts import render
+
+# The accessibility statement's dates (the model statement asks for both). Update them
+# when the site is re-assessed; the page shows them.
+STATEMENT_DRAWN_UP = datetime.date(2026, 11, 29)
+STATEMENT_REVIEWED = datetime.date(2026, 11, 29)
+
+
+def glossary(request):
+    """The glossary ("What do regierol, actorrol and spreiding mean?"): the plan's words in
+    plain Dutch, each with an anchor (``/woordenlijst/#regierol``) for column headings to
+    link to."""
+    return render(request, "pages/woordenlijst.html")
+
+
+def accessibility(request):
+    """The accessibility statement (toegankelijkheidsverklaring), after the model of the
+    Flemish government. Its contact address is the region's DEFAULT_FROM_EMAIL."""
+    # DEFAULT_FROM_EMAIL may carry a name ("Cultuurregio Zender <info@...>"): the address.
+    contact_email = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
+    return render(
+        request,
+        "pages/toegankelijkheidsverklaring.html",
+        {
+            "contact_email": contact_email,
+            "drawn_up": STATEMENT_DRAWN_UP,
+            "reviewed": STATEMENT_REVIEWED,
+            "site_url": request.build_absolute_uri("/"),
+        },
+    )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset request; the e-mail also says how long its link works
+    (PASSWORD_RESET_TIMEOUT, which the partners' invitations share)."""
+
+    @property
+    def extra_email_context(self):
+        return {"valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 3600))}

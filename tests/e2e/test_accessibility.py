@@ -1,0 +1,181 @@
+"""axe-core on every page type of the site (WCAG 2.1 AA): a serious or critical violation
+fails the test.
+
+axe-core is the npm package (package.json; `make test` runs `npm ci`), injected into each
+page. The pages are a list of URL patterns filled in from the seed's data; a page is
+checked once its URL exists in the project (``resolve``), so the list can name pages that
+are still being built. A page in the list that exists but answers with an error fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import Resolver404, resolve
+
+from acties.models import Actie
+from actoren.models import Actor, Gemeente
+from beleidsplan.models import Beleidsplan, Doelstelling, Herziening
+from beleidsplan.seed_revision import load_seed_revision
+from cultuurregio import roles
+from tests.factories import make_user
+
+pytestmark = pytest.mark.e2e
+
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+FAILING_IMPACT = {"serious", "critical"}
+
+ANONYMOUS, MEMBER, PARTNER, COORDINATOR = "anonymous", "stuurgroep", "partner", "coordinator"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    path: str  # filled in with ``str.format`` from the seed's ids (see ``ids``)
+    who: tuple[str, ...]
+
+
+PAGES = [
+    # The public site
+    Check("home", "/", (ANONYMOUS, MEMBER)),
+    Check("plan (nota table)", "/plan/{plan}/", (ANONYMOUS, MEMBER)),
+    Check("plan filtered", "/plan/{plan}/?gemeente={gemeente}", (ANONYMOUS,)),
+    Check("goal page (SD)", "/plan/{plan}/doelstellingen/{sd}/", (ANONYMOUS, MEMBER)),
+    Check("goal page (OD)", "/plan/{plan}/doelstellingen/{od}/", (ANONYMOUS,)),
+    Check("spreiding matrix", "/plan/{plan}/spreiding/", (ANONYMOUS, MEMBER)),
+    Check("search", "/zoeken/?q=Boekenstoet", (ANONYMOUS, MEMBER)),
+    Check("actors", "/actoren/", (ANONYMOUS,)),
+    Check("actor", "/actoren/{actor}/", (ANONYMOUS,)),
+    Check("municipalities", "/gemeenten/", (ANONYMOUS,)),
+    Check("municipality", "/gemeenten/{gemeente}/", (ANONYMOUS,)),
+    Check("glossary", "/woordenlijst/", (ANONYMOUS,)),
+    Check("accessibility statement", "/toegankelijkheid/", (ANONYMOUS,)),
+    Check("progress", "/plan/{plan}/voortgang/", (ANONYMOUS, MEMBER)),
+    Check("action", "/acties/{actie}/", (ANONYMOUS, MEMBER)),
+    Check("annual report", "/plan/{plan}/jaarverslag/2021/", (ANONYMOUS, COORDINATOR)),
+    # Versions
+    Check("versions list", "/plan/{plan}/versies/", (ANONYMOUS, MEMBER)),
+    Check("version page", "/plan/{plan}/versies/1/", (ANONYMOUS, MEMBER)),
+    Check("comparison", "/plan/{plan}/vergelijk/?van=1&naar=2", (ANONYMOUS, MEMBER)),
+    Check("comparison form", "/plan/{plan}/vergelijk/", (ANONYMOUS,)),
+    Check("comparison with working state", "/plan/{plan}/vergelijk/?van=2&naar=werk", (MEMBER,)),
+    Check("goal history", "/plan/{plan}/doelstellingen/{sd}/geschiedenis/", (ANONYMOUS, MEMBER)),
+    Check("working state", "/plan/{plan}/werkversie/", (MEMBER,)),
+    Check("revision rounds", "/plan/{plan}/herzieningen/", (MEMBER,)),
+    Check("revision round", "/plan/{plan}/herzieningen/{ronde}/", (MEMBER,)),
+    # Partners and the coordinator
+    Check("partner: my actions", "/partner/", (PARTNER,)),
+    Check("partner: report form", "/partner/acties/{partner_actie}/rapport/", (PARTNER,)),
+    Check("coordinator: who has reported", "/plan/{plan}/rapportering/", (COORDINATOR,)),
+    # Accounts
+    Check("login", "/aanmelden/", (ANONYMOUS,)),
+    Check("password reset", "/wachtwoord/vergeten/", (ANONYMOUS,)),
+    Check("logged out", "/afgemeld/", (ANONYMOUS,)),
+    Check("admin login", "/admin/login/", (ANONYMOUS,)),
+]
+
+PASSWORD = "geheim-wachtwoord-123"
+
+
+@pytest.fixture
+def seed_site(seed_plan):
+    """The seed's plan with versions 1 and 2 and its revision round, and one account per
+    role. Returns the ids the page list is filled in with."""
+    plan = Beleidsplan.objects.get()
+    load_seed_revision(plan=plan)
+    make_user("lid", group=roles.STUURGROEP)
+    make_user("coordinator", group=roles.COORDINATOREN, staff=True)
+    regiobib = Actor.objects.get(naam="Regiobib")
+    regiobib.gebruikers.add(make_user("partner", group=roles.PARTNERS))
+    sd = Doelstelling.objects.filter(plan=plan, parent=None).order_by("lft", "tree_id").first()
+    od = Doelstelling.objects.filter(plan=plan, parent=sd).first()
+    gemeente = Gemeente.objects.filter(opgegaan_in=None).order_by("naam").first()
+    return {
+        "plan": plan.pk,
+        "sd": sd.pk,
+        "od": od.pk,
+        "actie": Actie.objects.filter(doelstelling__plan=plan).first().pk,
+        "partner_actie": Actie.objects.filter(betrokkenen__actor=regiobib).first().pk,
+        "actor": regiobib.pk,
+        "gemeente": gemeente.pk,
+        "ronde": Herziening.objects.get(plan=plan).pk,
+    }
+
+
+def log_in(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/aanmelden/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_load_state()
+
+
+def existing(path: str) -> bool:
+    try:
+        resolve(path.split("?", 1)[0])
+    except Resolver404:
+        return False
+    return True
+
+
+def describe(violation: dict) -> str:
+    nodes = "\n".join(
+        f"      {' '.join(map(str, node['target']))}: "
+        + " ".join(node.get("failureSummary", "").split())
+        for node in violation["nodes"][:8]
+    )
+    more = len(violation["nodes"]) - 8
+    return (
+        f"    [{violation['impact']}] {violation['id']}: {violation['help']}\n{nodes}"
+        + (f"\n      … and {more} more" if more > 0 else "")
+    )
+
+
+@pytest.mark.parametrize("who", [ANONYMOUS, MEMBER, PARTNER, COORDINATOR])
+def test_no_serious_accessibility_violations(page, live_server, seed_site, who):
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `npm ci --no-audit --no-fund` (make test does).")
+    usernames = {MEMBER: "lid", PARTNER: "partner", COORDINATOR: "coordinator"}
+    if who in usernames:
+        log_in(page, live_server, usernames[who])
+
+    failures, report, skipped = [], [], []
+    for check in PAGES:
+        if who not in check.who:
+            continue
+        path = check.path.format(**seed_site)
+        if not existing(path):
+            skipped.append(path)
+            continue
+        response = page.goto(f"{live_server.url}{path}")
+        if response is None or response.status >= 400:
+            status = response.status if response else "no response"
+            failures.append(f"{check.name} ({path}): HTTP {status}")
+            continue
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "async () => await axe.run(document, {resultTypes: ['violations']})"
+        )
+        serious = [v for v in result["violations"] if v["impact"] in FAILING_IMPACT]
+        other = sorted({f"{v['id']} ({v['impact']})" for v in result["violations"]} - {
+            f"{v['id']} ({v['impact']})" for v in serious
+        })
+        line = f"{check.name} ({path}): {len(serious)} serious/critical"
+        if other:
+            line += f"; minor: {', '.join(other)}"
+        report.append(line)
+        if serious:
+            failures.append(
+                f"{check.name} ({path}):\n" + "\n".join(describe(v) for v in serious)
+            )
+
+    print(f"\naxe-core as {who}:")
+    for line in report:
+        print("  " + line)
+    for path in skipped:
+        print(f"  not built yet (no URL): {path}")
+    assert report, "no page was checked"
+    assert not failures, f"axe-core as {who}:\n" + "\n".join(failures)

@@ -1,0 +1,368 @@
+"""Fast pages (beleidsplan/caching.py): ETag, Last-Modified and 304 for published versions,
+their content cached per version, the working state's pages cached until the plan changes,
+and nobody served another user's page."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils.http import http_date
+
+from acties.models import Actie, ActieActor
+from beleidsplan import caching
+from beleidsplan.services import publish_version
+
+from .factories import (
+    make_actie,
+    make_actor,
+    make_gemeente,
+    make_od,
+    make_plan,
+    make_sd,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def site(coordinator):
+    plan = make_plan(titel="Beleidsplan Zennevallei")
+    sd = make_sd(plan, "Participatie verhogen")
+    od = make_od(sd, "Drempels verlagen")
+    actie = make_actie(od, "UiT-pas invoeren")
+    v1 = publish_version(plan=plan, naam="De nota hoe ze was", user=coordinator)
+    od.formulering = "Drempels wegwerken"
+    od.save()
+    v2 = publish_version(plan=plan, naam="Na herziening", user=coordinator)
+    return type("Site", (), {"plan": plan, "sd": sd, "od": od, "actie": actie, "v1": v1, "v2": v2})
+
+
+def url(name, *args, query=""):
+    return reverse(f"beleidsplan:{name}", args=args) + query
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+# Published versions: validators and 304
+
+
+def test_repeated_request_with_the_etag_gets_304(client, site):
+    target = url("versie", site.plan.pk, 1)
+    first = client.get(target)
+    assert first.status_code == 200
+    etag = first["ETag"]
+    assert etag.startswith('W/"')
+    assert first["Last-Modified"] == http_date(site.v1.gepubliceerd_op.timestamp())
+    assert "no-cache" in first["Cache-Control"]
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(target, headers={"if-none-match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == etag
+    assert len(queries) == 1  # the plan with its versions: access and validators
+
+
+def test_if_modified_since_gets_304(client, site):
+    target = url("versie", site.plan.pk, 1)
+    since = client.get(target)["Last-Modified"]
+    assert client.get(target, headers={"if-modified-since": since}).status_code == 304
+
+
+def test_etag_differs_between_versions(client, site):
+    one = client.get(url("versie", site.plan.pk, 1))["ETag"]
+    two = client.get(url("versie", site.plan.pk, 2))["ETag"]
+    assert one != two
+    # The ETag of version 1 does not validate version 2.
+    response = client.get(url("versie", site.plan.pk, 2), headers={"if-none-match": one})
+    assert response.status_code == 200
+
+
+def test_etag_differs_per_login(client, site, stuurgroeplid, coordinator):
+    target = url("versie", site.plan.pk, 1)
+    anonymous = client.get(target)["ETag"]
+    client.force_login(stuurgroeplid)
+    member = client.get(target)
+    assert member["ETag"] != anonymous
+    assert "private" in member["Cache-Control"]
+    # The anonymous page (with "Log in" in the menu) is not valid for a logged-in user.
+    assert client.get(target, headers={"if-none-match": anonymous}).status_code == 200
+    client.force_login(coordinator)
+    assert client.get(target)["ETag"] != member["ETag"]
+
+
+def test_json_of_a_version_has_a_strong_etag_and_304(client, site):
+    target = url("versie_json", site.plan.pk, 1)
+    first = client.get(target)
+    assert first["ETag"].startswith('"')
+    assert first.content.decode() == site.v1.document
+    assert client.get(target, headers={"if-none-match": first["ETag"]}).status_code == 304
+
+
+def test_comparison_of_two_versions_gets_304(client, site):
+    for name in ("vergelijk", "vergelijk_json"):
+        target = url(name, site.plan.pk, query="?van=1&naar=2")
+        first = client.get(target)
+        assert first.status_code == 200
+        response = client.get(target, headers={"if-none-match": first["ETag"]})
+        assert response.status_code == 304, name
+        other = client.get(url(name, site.plan.pk, query="?van=2&naar=1"))
+        assert other["ETag"] != first["ETag"]
+
+
+def test_a_wrong_comparison_gets_no_validators(client, site):
+    response = client.get(url("vergelijk", site.plan.pk, query="?van=1&naar=7"))
+    assert response.status_code == 400
+    assert "ETag" not in response
+    assert "Last-Modified" not in response
+
+
+def test_a_new_version_changes_the_comparison_etag(client, site, coordinator):
+    """The comparison's form offers every version: a new one changes the page."""
+    target = url("vergelijk", site.plan.pk, query="?van=1&naar=2")
+    before = client.get(target)["ETag"]
+    publish_version(plan=site.plan, naam="Derde", user=coordinator)
+    after = client.get(target)
+    assert after["ETag"] != before
+    assert "Versie 3: Derde" in text(after)
+
+
+# Published versions: the cached content
+
+
+def test_version_page_is_served_from_the_cache(client, site):
+    target = url("versie", site.plan.pk, 1)
+    first = client.get(target)
+    assert not getattr(first, "from_cache", False)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(target)
+    assert second.from_cache
+    assert len(queries) == 1
+    assert second.content == first.content
+
+
+def test_working_state_edits_leave_a_published_page_alone(client, site, coordinator):
+    target = url("versie", site.plan.pk, 1)
+    client.get(target)
+    site.od.formulering = "Iets helemaal anders"
+    site.od.save()
+    response = client.get(target)
+    assert response.from_cache
+    assert "Drempels verlagen" in text(response)
+    assert "Iets helemaal anders" not in text(response)
+
+
+def test_plan_title_change_shows_on_cached_version_page(client, site):
+    target = url("versie", site.plan.pk, 1)
+    etag = client.get(target)["ETag"]
+    site.plan.titel = "Beleidsplan Pajottenland"
+    site.plan.save()
+    response = client.get(target, headers={"if-none-match": etag})
+    assert response.status_code == 200
+    assert "Beleidsplan Pajottenland" in text(response)
+
+
+def test_a_plan_made_private_is_not_served_from_the_cache(client, site, partner_a):
+    target = url("versie", site.plan.pk, 1)
+    etag = client.get(target)["ETag"]
+    site.plan.publiek = False
+    site.plan.save()
+    response = client.get(target, headers={"if-none-match": etag})
+    assert response.status_code == 302
+    client.force_login(partner_a)
+    assert client.get(target).status_code == 404
+
+
+# The working state: cached until the plan changes
+
+
+def test_working_state_is_cached_until_a_goal_changes(client, site, stuurgroeplid):
+    client.force_login(stuurgroeplid)
+    target = url("werkversie", site.plan.pk)
+    assert "Drempels wegwerken" in text(client.get(target))
+    assert client.get(target).from_cache
+
+    site.od.formulering = "Drempels helemaal wegwerken"
+    site.od.save()
+
+    response = client.get(target)
+    assert not getattr(response, "from_cache", False)
+    assert "Drempels helemaal wegwerken" in text(response)
+
+
+def test_working_state_follows_actions_and_their_municipalities(client, site, stuurgroeplid):
+    client.force_login(stuurgroeplid)
+    target = url("werkversie", site.plan.pk)
+    client.get(target)
+
+    actie = type(site.actie).objects.get(pk=site.actie.pk)  # no goal loaded: any plan
+    actie.omschrijving = "UiT-pas in elke gemeente"
+    actie.save()
+    assert "UiT-pas in elke gemeente" in text(client.get(target))
+
+    halle = make_gemeente("Halle")
+    actie.alle_gemeenten = False
+    actie.save()
+    client.get(target)
+    actie.gemeenten.add(halle)
+    assert "Halle" in text(client.get(target))
+
+    halle.naam = "Halle (stad)"
+    halle.save()
+    assert "Halle (stad)" in text(client.get(target))
+
+
+def test_goal_history_shows_a_new_wording_right_after_the_edit(client, site, stuurgroeplid):
+    # The working state's wording is for insiders; visitors see the published versions.
+    client.force_login(stuurgroeplid)
+    target = url("geschiedenis", site.plan.pk, site.od.pk)
+    assert "Drempels wegwerken" in text(client.get(target))
+    site.od.formulering = "Drempels voorgoed wegwerken"
+    site.od.save()
+    assert "Drempels voorgoed wegwerken" in text(client.get(target))
+
+
+def test_comparison_with_the_working_state_follows_edits(client, site, stuurgroeplid):
+    client.force_login(stuurgroeplid)
+    target = url("vergelijk", site.plan.pk, query="?van=2&naar=werk")
+    first = client.get(target)
+    assert first.status_code == 200
+    assert "Last-Modified" not in first
+    site.sd.formulering = "Participatie sterk verhogen"
+    site.sd.save()
+    response = client.get(target, headers={"if-none-match": first["ETag"]})
+    assert response.status_code == 200
+    assert "sterk" in text(response)
+
+
+def test_anonymous_cannot_compare_with_the_working_state_even_when_cached(
+    client, site, stuurgroeplid
+):
+    target = url("vergelijk", site.plan.pk, query="?van=2&naar=werk")
+    client.force_login(stuurgroeplid)
+    assert client.get(target).status_code == 200
+    client.logout()
+    response = client.get(target)
+    assert response.status_code == 400
+    assert "Werkversie" not in text(response).split("<main", 1)[1]
+
+
+# Never another user's page
+
+
+def test_anonymous_never_gets_an_insiders_cached_content(client, site, stuurgroeplid):
+    target = url("geschiedenis", site.plan.pk, site.od.pk)
+    client.force_login(stuurgroeplid)
+    insider = client.get(target)
+    assert "Wijzigingsvoorstellen over deze doelstelling" in text(insider)
+    assert client.get(target).from_cache
+    client.logout()
+
+    anonymous = client.get(target)
+    assert not getattr(anonymous, "from_cache", False)
+    page = text(anonymous)
+    assert "Wijzigingsvoorstellen over deze doelstelling" not in page
+    assert "Auditspoor" not in page
+    assert "Werkversie" not in page.split("<main", 1)[1]
+    assert "stuurgroeplid" not in page
+    assert "csrfmiddlewaretoken" not in page
+
+
+def test_each_user_gets_their_own_menu_around_shared_content(client, site, stuurgroeplid):
+    other = make_user("tweede-lid", group="Stuurgroep")
+    target = url("werkversie", site.plan.pk)
+    client.force_login(stuurgroeplid)
+    client.get(target)
+    client.force_login(other)
+
+    response = client.get(target)
+
+    assert response.from_cache
+    page = text(response)
+    assert "tweede-lid" in page
+    assert "stuurgroeplid" not in page
+    # The logout form of a page from the cache carries a token the server accepts.
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(other)
+    strict.get(target)
+    cached = strict.get(target)
+    assert cached.from_cache
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text(cached)).group(1)
+    logout = strict.post(reverse("logout"), {"csrfmiddlewaretoken": token})
+    assert logout.status_code == 302
+
+
+def test_a_page_with_a_post_form_in_its_content_is_never_cached(rf: RequestFactory, site):
+    from django.contrib.auth.models import AnonymousUser
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    request.session = {}
+    page = caching._shell(
+        request,
+        "Titel",
+        '<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="x"></form>',
+    )
+    assert caching._split(request, page) is None
+    plain = caching._shell(request, "Titel", "<h1>Inhoud</h1>")
+    assert caching._split(request, plain) == {"title": "Titel", "content": "<h1>Inhoud</h1>"}
+    # Anything else around the content than base.html puts there: not cached.
+    assert caching._split(request, plain.replace("</main>", "<p>extra</p></main>")) is None
+
+
+def test_a_page_showing_a_message_gets_no_validators(client, site, rf):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    # A message waiting for the next page, as after posting a comment.
+    storage = CookieStorage(rf.get("/"))
+    message = Message(constants.SUCCESS, "Uw reactie is geplaatst.")
+    client.cookies[storage.cookie_name] = storage._encode([message])
+    response = client.get(url("versie", site.plan.pk, 1))
+    assert "Uw reactie is geplaatst." in text(response)
+    assert "ETag" not in response
+    # The next request no longer shows it, and gets its validators again.
+    response = client.get(url("versie", site.plan.pk, 1))
+    assert "Uw reactie is geplaatst." not in text(response)
+    assert "ETag" in response
+
+
+# The generation
+
+
+def test_generation_changes_with_every_kind_of_change(site):
+    plan_id = site.plan.pk
+    seen = {caching.generation(plan_id)}
+
+    def changed():
+        now = caching.generation(plan_id)
+        assert now not in seen
+        seen.add(now)
+
+    site.od.formulering = "Anders"
+    site.od.save()
+    changed()
+    site.actie.regierol = "Anders"
+    site.actie.save()
+    changed()
+    site.actie.zie_ook.add(site.sd)
+    changed()
+    ActieActor.objects.create(actie=Actie.objects.get(pk=site.actie.pk), actor=make_actor())
+    changed()
+    make_od(site.sd, "Nieuw")
+    changed()
+    cache.clear()  # an evicted counter starts anew, never at an old value
+    changed()

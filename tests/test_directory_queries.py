@@ -1,0 +1,85 @@
+"""Query counts of the directory, actor, municipality list and municipality pages at two data
+sizes: the count must not grow with the data (actoren/views.py)."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from acties.models import Actie, ActieActor
+from actoren.models import Actor, ContactPersoon, Gemeente
+from beleidsplan.services import publish_version
+
+from .factories import make_actor, make_plan_tree
+
+pytestmark = pytest.mark.django_db
+
+
+def build(size: int, coordinator) -> SimpleNamespace:
+    """A published plan of ``size`` SDs x ODs x actions, each action with the tree's
+    actor and a second actor of its own (so "werkt samen met" has ``size**3`` rows), every
+    actor in every municipality, with contact persons; and a merged municipality."""
+    plan = make_plan_tree(sds=size, ods=size, acties=size, gemeenten=size)
+    acties = list(Actie.objects.filter(doelstelling__plan=plan))
+    places = list(Gemeente.objects.filter(acties__in=acties).distinct())
+    main_actor = Actor.objects.get(betrokkenheden__actie=acties[0])
+    main_actor.gemeenten.set(places)
+    for index, actie in enumerate(acties):
+        other = make_actor(f"Partner {size}-{index}", actief=index % 3 != 0)
+        other.gemeenten.set(places)
+        ContactPersoon.objects.create(actor=other, naam=f"Persoon {size}-{index}")
+        ActieActor.objects.create(actie=actie, actor=other, rol="partner")
+    ContactPersoon.objects.create(actor=main_actor, naam=f"Contact {size}")
+    merged = places[-1]
+    merged.opgegaan_in = places[0]
+    merged.fusiedatum = "2025-01-01"
+    merged.save()
+    publish_version(plan=plan, naam="Versie", user=coordinator)
+    return SimpleNamespace(plan=plan, actor=main_actor, gemeente=places[0], actions=len(acties))
+
+
+def count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def measure(client, data) -> dict[str, int]:
+    return {
+        "lijst": count(client, reverse("actoren:lijst")),
+        "lijst_gefilterd": count(
+            client, reverse("actoren:lijst") + f"?soort=instelling&gemeente={data.gemeente.pk}"
+        ),
+        "actor": count(client, reverse("actoren:actor", args=[data.actor.pk])),
+        "gemeenten": count(client, reverse("actoren:gemeenten")),
+        "gemeente": count(client, reverse("actoren:gemeente", args=[data.gemeente.pk])),
+    }
+
+
+def test_query_counts_do_not_grow_with_the_data(client, coordinator, stuurgroeplid):
+    small = build(2, coordinator)
+    big = build(4, coordinator)
+    assert big.actions == 64 and small.actions == 8
+
+    # Sanity: the pages really show the data they are measured on.
+    response = client.get(reverse("actoren:actor", args=[big.actor.pk]))
+    assert len(response.context["works_with"]) == 64
+
+    public = measure(client, small)
+    assert measure(client, big) == public
+    assert public == {
+        "lijst": 3, "lijst_gefilterd": 3, "actor": 4, "gemeenten": 3, "gemeente": 5,
+    }
+
+    # Steering group: the working state from the rows (session, user and group included).
+    client.force_login(stuurgroeplid)
+    response = client.get(reverse("actoren:actor", args=[big.actor.pk]))
+    assert len(response.context["contactpersonen"]) == 1
+    insider = measure(client, small)
+    assert measure(client, big) == insider
+    assert insider == {
+        "lijst": 5, "lijst_gefilterd": 5, "actor": 9, "gemeenten": 7, "gemeente": 9,
+    }

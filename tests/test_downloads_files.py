@@ -1,0 +1,187 @@
+"""Downloads of the seed's plan (beleidsplan/downloads.py): version 1 as CSV, XLSX and PDF,
+checked against its stored document."""
+
+import csv
+import io
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from beleidsplan import downloads
+from beleidsplan.models import Beleidsplan, Doelstelling
+from beleidsplan.services import publish_version
+from cultuurregio import roles
+
+from .factories import make_actie, make_od, make_plan, make_sd, make_user
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = ["gemeenten", "actoren", "beleidsplan"]
+
+
+@pytest.fixture(scope="module")
+def seed(django_db_setup, django_db_blocker):
+    """The seed's plan with version 1 published from the fixtures, once for the module."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("loaddata", *FIXTURES, verbosity=0)
+        Doelstelling.objects.rebuild()
+        plan = Beleidsplan.objects.get()
+        user = make_user("dl-coordinator", group=roles.COORDINATOREN, staff=True)
+        versie = publish_version(plan=plan, naam="De nota hoe ze was", user=user)
+        yield SimpleNamespace(plan=plan, versie=versie, document=versie.data())
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+
+
+def url(name, *args):
+    return reverse(f"downloads:{name}", args=args)
+
+
+def seed_actions(document):
+    for sd in document["doelstellingen"]:
+        for od in sd["doelstellingen"]:
+            for actie in od["acties"]:
+                yield sd, od, actie
+
+
+def read_csv(response):
+    assert response.content.startswith(b"\xef\xbb\xbf"), "UTF-8 with a byte order mark"
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+
+
+# CSV
+
+
+def test_csv_of_version_1_has_the_seeds_79_actions(client, seed):
+    response = client.get(url("versie_csv", seed.plan.pk, 1))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="plan-{seed.plan.pk}-versie-1-acties.csv"'
+    )
+    header, *rows = read_csv(response)
+    assert header[:6] == [
+        "Actie-id", "SD", "Strategische doelstelling", "OD", "Operationele doelstelling", "Actie",
+    ]
+    assert len(rows) == 79
+    expected = list(seed_actions(seed.document))
+    assert [int(row[0]) for row in rows] == [actie["id"] for _sd, _od, actie in expected]
+    for row, (sd, od, actie) in zip(rows, expected, strict=True):
+        fields = dict(zip(header, row, strict=True))
+        assert fields["SD"] == sd["code"]
+        assert fields["OD"] == od["code"]
+        assert fields["Actie"] == actie["omschrijving"]
+        assert fields["Regierol"] == (actie["regierol"] or "")
+        assert fields["Actorrol"] == (actie["actorrol"] or "")
+        assert fields["Zie ook"] == ", ".join(actie["zie_ook"])
+        if actie["spreiding"]["alle_gemeenten"]:
+            assert fields["Spreiding"] == "alle gemeenten"
+        else:
+            assert fields["Spreiding"] == ", ".join(actie["spreiding"]["gemeenten"])
+        for actor in actie["actoren"]:
+            assert f"{actor['naam']} ({actor['rol']})" in fields["Actoren"]
+
+
+def test_csv_names_actors_with_their_roles(client, seed):
+    rows = read_csv(client.get(url("versie_csv", seed.plan.pk, 1)))
+    header = rows[0]
+    with_actors = [dict(zip(header, row, strict=True)) for row in rows[1:] if row[13]]
+    assert with_actors, "the seed has actions with actors"
+    assert any("Regiobib (partner)" in row["Actoren"].split("; ") for row in with_actors)
+    assert all(re.fullmatch(r"(.+ \((trekker|partner)\))(; .+ \((trekker|partner)\))*",
+                            row["Actoren"]) for row in with_actors)
+
+
+# XLSX
+
+
+def test_xlsx_of_version_1_opens_with_a_header_row_and_79_actions(client, seed):
+    response = client.get(url("versie_xlsx", seed.plan.pk, 1))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="plan-{seed.plan.pk}-versie-1-acties.xlsx"'
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.title == "Acties"
+    assert sheet.max_row == 80
+    assert sheet["A1"].value == "Actie-id" and sheet["A1"].font.bold
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["F"].width == 60  # Actie
+    first_sd, first_od, first = next(seed_actions(seed.document))
+    assert [c.value for c in sheet[2]][:6] == [
+        first["id"], first_sd["code"], first_sd["formulering"], first_od["code"],
+        first_od["formulering"], first["omschrijving"],
+    ]
+
+
+def test_text_that_looks_like_a_formula_stays_text(client, coordinator):
+    plan = make_plan()
+    od = make_od(make_sd(plan))
+    make_actie(od, "=HYPERLINK(\"http://example.org\")", regierol="+ samenwerken")
+    client.force_login(coordinator)
+
+    rows = read_csv(client.get(url("werk_csv", plan.pk)))
+    assert rows[1][5] == "'=HYPERLINK(\"http://example.org\")"
+    assert rows[1][6] == "'+ samenwerken"
+
+    sheet = load_workbook(io.BytesIO(client.get(url("werk_xlsx", plan.pk)).content)).active
+    assert sheet["F2"].value == "=HYPERLINK(\"http://example.org\")"
+    assert sheet["F2"].data_type == "s"
+
+
+# PDF
+
+
+def pdf_text(document) -> str:
+    """The text WeasyPrint laid out on the pages, with whitespace normalised."""
+    from weasyprint.formatting_structure import boxes
+
+    parts = []
+
+    def walk(box):
+        if isinstance(box, boxes.TextBox):
+            parts.append(box.text)
+        for child in getattr(box, "children", ()):
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    return re.sub(r"\s+", " ", " ".join(parts))
+
+
+def test_pdf_of_version_1(client, seed):
+    response = client.get(url("versie_pdf", seed.plan.pk, 1))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="plan-{seed.plan.pk}-versie-1.pdf"'
+    )
+    assert response.content.startswith(b"%PDF")
+
+    document = downloads.pdf_document(seed.document, plan=seed.plan, versie=seed.versie)
+    text = pdf_text(document)
+    assert len(document.pages) > 5
+    _sd, _od, actie = next(seed_actions(seed.document))
+    assert " ".join(actie["omschrijving"].split()) in text
+    # The first page names the version and its date.
+    first = pdf_text(SimpleNamespace(pages=document.pages[:1]))
+    assert "Versie 1: De nota hoe ze was" in first
+    assert "gepubliceerd op" in first
+    # Page numbers in the margin.
+    assert "pagina 2 van" in pdf_text(SimpleNamespace(pages=document.pages[1:2]))
