@@ -21,7 +21,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from actoren.models import Actor
+from beleidsplan.comparison import word_diff
 from beleidsplan.models import Beleidsplan, Planversie
+from beleidsplan.views import audit_trail
 from cultuurregio.roles import can_see_working_state, is_coordinator
 
 from . import reports, services
@@ -104,10 +106,14 @@ def voortgang(request, plan_id: int):
     view = _get_plan(request, plan_id)
     progress = _progress(view)
     return render(
-        request, "acties/voortgang.html",
+        request,
+        "acties/voortgang.html",
         {
-            "plan": view.plan, "versie": view.versie, "insider": view.insider,
-            "progress": progress, "rule": ROLLUP_RULE,
+            "plan": view.plan,
+            "versie": view.versie,
+            "insider": view.insider,
+            "progress": progress,
+            "rule": ROLLUP_RULE,
             "years": range(view.plan.van_jaar, view.plan.tot_jaar + 1),
             "coordinator": view.insider and is_coordinator(request.user),
         },
@@ -131,11 +137,19 @@ def actie(request, pk: int):
         for od in sd.children:
             goals[od.code] = od
     own_goal = goals.get(row.goal_code)
+    history = _action_history(view.plan, pk, insider=view.insider)
     return render(
-        request, "acties/actie.html",
+        request,
+        "acties/actie.html",
         {
-            "plan": view.plan, "versie": view.versie, "insider": view.insider,
-            "row": row, "actie": row.data, "goal": own_goal,
+            "history": history,
+            "trail": audit_trail(found) if view.insider else [],
+            "plan": view.plan,
+            "versie": view.versie,
+            "insider": view.insider,
+            "row": row,
+            "actie": row.data,
+            "goal": own_goal,
             "sd": next(
                 (sd for sd in progress.sds if any(od is own_goal for od in sd.children)),
                 own_goal,
@@ -147,6 +161,52 @@ def actie(request, pk: int):
     )
 
 
+def _action_history(plan: Beleidsplan, actie_id: int, *, insider: bool) -> list[dict]:
+    """The action through the published versions (and the working state for insiders):
+    where it stood and how its description read, with a word diff where it changed. One
+    query (the versions' stored documents)."""
+    states = []
+    for versie in plan.versies.order_by("nummer"):
+        found = _find_action(versie.data(), actie_id)
+        if found:
+            states.append({"label": str(versie), **found})
+    if insider:
+        working = (
+            Actie.objects.filter(pk=actie_id)
+            .values_list("doelstelling__code", "omschrijving")
+            .first()
+        )
+        if working:
+            states.append({"label": _("Working state"), "code": working[0], "tekst": working[1]})
+    history = []
+    for state in states:
+        previous = history[-1] if history else None
+        if previous and (previous["code"], previous["tekst"]) == (state["code"], state["tekst"]):
+            previous["labels"].append(state["label"])
+            continue
+        history.append(
+            {
+                "labels": [state["label"]],
+                "code": state["code"],
+                "tekst": state["tekst"],
+                "diff": word_diff(previous["tekst"], state["tekst"])
+                if previous and previous["tekst"] != state["tekst"]
+                else None,
+                "moved": bool(previous and previous["code"] != state["code"]),
+            }
+        )
+    return history
+
+
+def _find_action(document: dict, actie_id: int) -> dict | None:
+    for sd in document.get("doelstellingen", []):
+        for od in sd.get("doelstellingen", []):
+            for actie in od.get("acties", []):
+                if actie["id"] == actie_id:
+                    return {"code": od["code"], "tekst": actie["omschrijving"]}
+    return None
+
+
 # Annual report
 
 
@@ -155,14 +215,13 @@ def _annual(request, plan_id: int, jaar: int):
     plan = view.plan
     if not plan.van_jaar <= jaar <= plan.tot_jaar:
         return view, None
-    return view, reports.load_annual_report(
-        plan, jaar, document=view.document, versie=view.versie
-    )
+    return view, reports.load_annual_report(plan, jaar, document=view.document, versie=view.versie)
 
 
 def _year_not_in_plan(request, plan: Beleidsplan, jaar: int):
     return render(
-        request, "acties/jaar_buiten_plan.html",
+        request,
+        "acties/jaar_buiten_plan.html",
         {"plan": plan, "jaar": jaar, "years": range(plan.van_jaar, plan.tot_jaar + 1)},
         status=404,
     )
@@ -175,10 +234,15 @@ def jaarverslag(request, plan_id: int, jaar: int):
     if report is None:
         return _year_not_in_plan(request, view.plan, jaar)
     return render(
-        request, "acties/jaarverslag.html",
+        request,
+        "acties/jaarverslag.html",
         {
-            "plan": view.plan, "versie": view.versie, "report": report, "jaar": jaar,
-            "years": range(view.plan.van_jaar, view.plan.tot_jaar + 1), "rule": ROLLUP_RULE,
+            "plan": view.plan,
+            "versie": view.versie,
+            "report": report,
+            "jaar": jaar,
+            "years": range(view.plan.van_jaar, view.plan.tot_jaar + 1),
+            "rule": ROLLUP_RULE,
         },
     )
 
@@ -249,7 +313,9 @@ def rapportering(request, plan_id: int):
     jaar, halfjaar = period
 
     acties = list(
-        Actie.objects.van_plan(plan).in_plan_order().select_related("doelstelling")
+        Actie.objects.van_plan(plan)
+        .in_plan_order()
+        .select_related("doelstelling")
         .prefetch_related(
             Prefetch("betrokkenen", queryset=ActieActor.objects.select_related("actor"))
         )
@@ -261,9 +327,9 @@ def rapportering(request, plan_id: int):
         ).only("id", "actie_id", "fase", "ingediend_op", "gewijzigd_op")
     }
     closed = set(
-        Voortgangsrapport.objects.goedgekeurd().filter(
-            actie__doelstelling__plan=plan, status__in=CLOSED_STATUSES, jaar__lt=jaar
-        ).values_list("actie_id", flat=True)
+        Voortgangsrapport.objects.goedgekeurd()
+        .filter(actie__doelstelling__plan=plan, status__in=CLOSED_STATUSES, jaar__lt=jaar)
+        .values_list("actie_id", flat=True)
     )
     labels = _state_labels()
     rows = []
@@ -283,8 +349,12 @@ def rapportering(request, plan_id: int):
             state = NO_REPORT
         betrokkenen = list(actie.betrokkenen.all())
         row = {
-            "actie": actie, "number": numbers[actie.doelstelling_id], "rapport": rapport,
-            "state": state, "label": labels[state], "betrokkenen": betrokkenen,
+            "actie": actie,
+            "number": numbers[actie.doelstelling_id],
+            "rapport": rapport,
+            "state": state,
+            "label": labels[state],
+            "betrokkenen": betrokkenen,
         }
         rows.append(row)
         for betrokkene in betrokkenen:
@@ -295,33 +365,46 @@ def rapportering(request, plan_id: int):
             entry["rows"].append(row)
             entry["counts"][state] += 1
 
-    accounts = dict(
-        Actor.objects.filter(pk__in=list(per_actor)).annotate(
-            n=Count("gebruikers", filter=Q(gebruikers__is_active=True) & ~Q(gebruikers__email=""))
-        ).values_list("pk", "n")
-    ) if per_actor else {}
+    accounts = (
+        dict(
+            Actor.objects.filter(pk__in=list(per_actor))
+            .annotate(
+                n=Count(
+                    "gebruikers", filter=Q(gebruikers__is_active=True) & ~Q(gebruikers__email="")
+                )
+            )
+            .values_list("pk", "n")
+        )
+        if per_actor
+        else {}
+    )
     organisations = sorted(per_actor.values(), key=lambda e: e["actor"].naam.casefold())
     for entry in organisations:
         entry["accounts"] = accounts.get(entry["actor"].pk, 0)
-        entry["missing"] = [r for r in entry["rows"] if r["state"] in (NO_REPORT, "concept",
-                                                                      "teruggestuurd")]
+        entry["missing"] = [
+            r for r in entry["rows"] if r["state"] in (NO_REPORT, "concept", "teruggestuurd")
+        ]
         entry["count_list"] = [entry["counts"][s] for s in STATE_ORDER]
     totals = dict.fromkeys(labels, 0)
     for row in rows:
         totals[row["state"]] += 1
     return render(
-        request, "acties/rapportering.html",
+        request,
+        "acties/rapportering.html",
         {
-            "plan": plan, "period": period, "period_label": services.period_label(period),
+            "plan": plan,
+            "period": period,
+            "period_label": services.period_label(period),
             "period_error": period_error,
             "periods": [
-                (services.period_param(p), services.period_label(p), p == period)
-                for p in periods
+                (services.period_param(p), services.period_label(p), p == period) for p in periods
             ],
-            "rows": rows, "organisations": organisations,
+            "rows": rows,
+            "organisations": organisations,
             "without_actor": [r for r in rows if not r["betrokkenen"]],
             "state_headers": [labels[s] for s in STATE_ORDER],
-            "totals": [totals[s] for s in STATE_ORDER], "not_due": totals[NOT_DUE],
+            "totals": [totals[s] for s in STATE_ORDER],
+            "not_due": totals[NOT_DUE],
             "missing_total": totals[NO_REPORT] + totals["concept"] + totals["teruggestuurd"],
         },
     )

@@ -240,7 +240,7 @@ def geschiedenis(request, plan_id: int, doelstelling_id: int):
     if insider:
         proposals = _proposals_about(plan, doelstelling_id)
         if goal is not None:
-            trail = _audit_trail(goal)
+            trail = audit_trail(goal)
 
     wordings = []
     for state in states:
@@ -328,17 +328,19 @@ def _find_goal(document: dict, goal_id: int):
     return walk(document.get("doelstellingen", []), None)
 
 
-def _audit_trail(goal: Doelstelling) -> list[dict]:
-    """The goal's audit records, newest first, each with the fields that changed. One
-    query (records with their users)."""
-    records = list(goal.history.select_related("history_user").order_by("-history_date"))
+def audit_trail(obj) -> list[dict]:
+    """An audited record's history, newest first, each with the fields that changed
+    (many-to-many fields and the derived goal code left out, so the diff needs no query).
+    One query (the records with their users)."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date"))
     if not records:  # rows loaded from fixtures have no audit records yet
         return []
+    skip = ["code", *(f.name for f in obj._meta.many_to_many)]
     trail = []
     for newer, older in zip(records, records[1:] + [None], strict=True):
         changed = []
         if older is not None:
-            delta = newer.diff_against(older, excluded_fields=["code"])
+            delta = newer.diff_against(older, excluded_fields=skip)
             changed = [c.field for c in delta.changes]
         trail.append({"record": newer, "changed": changed})
     return trail

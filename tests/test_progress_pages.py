@@ -492,3 +492,24 @@ def test_partner_pages_of_the_admin_are_for_coordinators(client, stuurgroeplid):
         client.force_login(user)
         response = client.get(reverse("admin:acties_partners"))
         assert response.status_code == 302
+
+
+def test_action_page_shows_its_history_through_the_versions(
+    client, site, coordinator, stuurgroeplid
+):
+    site.a1.omschrijving = "Sterkhouders en partners in kaart brengen"
+    site.a1._history_user = coordinator
+    site.a1.save()
+    publish_version(plan=site.plan, naam="Na herziening", user=coordinator)
+
+    public = client.get(actie_url(site.a1)).content.decode()
+    assert "Versie 1: De nota hoe ze was" in public
+    assert "Versie 2: Na herziening" in public
+    assert "<ins>" in public and "en partners" in public
+    assert "Auditspoor" not in public
+
+    client.force_login(stuurgroeplid)
+    insider = client.get(actie_url(site.a1)).content.decode()
+    assert "Auditspoor" in insider
+    assert "coordinator" in insider
+    assert "omschrijving" in insider
