@@ -513,3 +513,10 @@ def test_action_page_shows_its_history_through_the_versions(
     assert "Auditspoor" in insider
     assert "coordinator" in insider
     assert "omschrijving" in insider
+
+
+def test_action_page_title_is_short(client, site):
+    html = client.get(actie_url(site.a1)).content.decode()
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.strip() == "SD1-OD1 actie 1: Beleidsplan Zennevallei"
+    assert html.count('id="history-title"') == 1
