@@ -11,9 +11,6 @@ overview of who has not reported is for coordinators only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
@@ -21,83 +18,41 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from actoren.models import Actor
+from beleidsplan.access import Reading, login_or_404, reading_of, refuse
 from beleidsplan.comparison import word_diff
-from beleidsplan.models import Beleidsplan, Planversie
+from beleidsplan.models import Beleidsplan
 from beleidsplan.views import audit_trail
-from cultuurregio.roles import can_see_working_state, is_coordinator
+from cultuurregio.roles import is_coordinator
 
 from . import reports, services
 from .models import Actie, ActieActor, Voortgangsrapport
 from .progress import CLOSED_STATUSES, ROLLUP_RULE, load_plan_progress
 
 
-class LoginRequired(Exception):
-    """Raised by the access helpers for an anonymous visitor: answer with the login page."""
+def _get_plan_view(request, plan: Beleidsplan) -> Reading:
+    """The plan as the user may read it (beleidsplan.access), or raise."""
+    return reading_of(request, plan)
 
 
-def _login_or_404(view):
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except LoginRequired:
-            return redirect_to_login(request.get_full_path())
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
-
-
-@dataclass
-class PlanView:
-    """What a user may see of a plan's progress: the document its goals and actions come
-    from (a published version's, or ``None`` for the working state)."""
-
-    plan: Beleidsplan
-    versie: Planversie | None
-    insider: bool
-
-    @property
-    def document(self) -> dict | None:
-        return self.versie.data() if self.versie else None
-
-
-def _get_plan_view(request, plan: Beleidsplan) -> PlanView:
-    """The plan's progress as the user may see it, or raise. The steering group and
-    coordinators: the working state. Anyone else: the latest published version of a
-    public plan. One query (two for a logged-in user)."""
-    if can_see_working_state(request.user):
-        return PlanView(plan=plan, versie=None, insider=True)
-    if not plan.publiek:
-        if not request.user.is_authenticated:
-            raise LoginRequired
-        raise Http404
-    versie = plan.versies.order_by("-nummer").first()
-    if versie is None:
-        raise Http404
-    return PlanView(plan=plan, versie=versie, insider=False)
-
-
-def _get_plan(request, plan_id: int) -> PlanView:
+def _get_plan(request, plan_id: int) -> Reading:
     return _get_plan_view(request, get_object_or_404(Beleidsplan, pk=plan_id))
 
 
 def _get_coordinator_plan(request, plan_id: int) -> Beleidsplan:
     """The plan, for coordinators only: others get a 404, anonymous visitors the login."""
-    if not request.user.is_authenticated:
-        raise LoginRequired
     if not is_coordinator(request.user):
-        raise Http404
+        refuse(request)
     return get_object_or_404(Beleidsplan, pk=plan_id)
 
 
-def _progress(view: PlanView):
+def _progress(view: Reading):
     return load_plan_progress(view.plan, document=view.document)
 
 
 # Progress
 
 
-@_login_or_404
+@login_or_404
 def voortgang(request, plan_id: int):
     """Per SD a progress bar, its ODs with theirs, the rule in words, and the planned and
     realised spreiding per SD and municipality. Fixed queries: the plan, the version, the
@@ -120,7 +75,7 @@ def voortgang(request, plan_id: int):
     )
 
 
-@_login_or_404
+@login_or_404
 def actie(request, pk: int):
     """An action: its texts, actors, "zie ook" both ways, progress and the timeline of
     its approved reports. Fixed queries, as the progress page."""
@@ -227,7 +182,7 @@ def _year_not_in_plan(request, plan: Beleidsplan, jaar: int):
     )
 
 
-@_login_or_404
+@login_or_404
 def jaarverslag(request, plan_id: int, jaar: int):
     """The annual report of a year as a page. Fixed queries."""
     view, report = _annual(request, plan_id, jaar)
@@ -247,7 +202,7 @@ def jaarverslag(request, plan_id: int, jaar: int):
     )
 
 
-@_login_or_404
+@login_or_404
 def jaarverslag_xlsx(request, plan_id: int, jaar: int):
     view, report = _annual(request, plan_id, jaar)
     if report is None:
@@ -260,7 +215,7 @@ def jaarverslag_xlsx(request, plan_id: int, jaar: int):
     return response
 
 
-@_login_or_404
+@login_or_404
 def jaarverslag_pdf(request, plan_id: int, jaar: int):
     view, report = _annual(request, plan_id, jaar)
     if report is None:
@@ -294,7 +249,7 @@ def _state_labels() -> dict[str, str]:
 STATE_ORDER = [NO_REPORT, "concept", "teruggestuurd", "ingediend", "goedgekeurd"]
 
 
-@_login_or_404
+@login_or_404
 def rapportering(request, plan_id: int):
     """Who has not reported for a period (the current one unless chosen): per
     organisation and per action, the stage of the action's report, with counts.

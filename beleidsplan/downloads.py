@@ -24,9 +24,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from . import caching
+from .access import login_or_404
 from .export import build_plan_document
 from .models import Beleidsplan, Planversie
-from .views import _get_plan, _login_or_404
+from .views import _get_plan
 
 
 @dataclass(frozen=True)
@@ -246,7 +247,7 @@ def _make(kind: str, document: dict, *, plan: Beleidsplan, versie: Planversie | 
 
 def _version_view(kind: str):
     @caching.cached_page(caching.version_download(kind))
-    @_login_or_404
+    @login_or_404
     def view(request, plan_id: int, nummer: int):
         """A published version's download, from its stored document. Two queries besides
         the user's (the plan, the version)."""
@@ -261,7 +262,7 @@ def _version_view(kind: str):
 
 def _working_view(kind: str):
     @caching.cached_page(caching.working_download(kind))
-    @_login_or_404
+    @login_or_404
     def view(request, plan_id: int):
         """The working state's download (steering group and coordinators). The plan, then
         the document's seven queries (``build_plan_document``), whatever the plan's size."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django import forms
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,9 +26,9 @@ from acties.progress import ActionRow, GoalRow, PlanProgress, load_plan_progress
 from cultuurregio.roles import can_see_working_state
 
 from . import search as site_search
+from .access import login_or_404, reading_of
 from .export import build_plan_document
 from .models import Beleidsplan, Doelstelling, Planversie
-from .views import LoginRequired, _login_or_404
 
 # --- What a visitor reads of a plan ----------------------------------------------------------
 
@@ -116,18 +115,8 @@ def _get_state(request, plan_id: int) -> PlanState:
     first for an anonymous visitor of a non-public plan (as beleidsplan.views._get_plan).
     Queries: the plan, the user's groups (logged in), the version with its document (the
     public), and load_state's."""
-    plan = get_object_or_404(Beleidsplan, pk=plan_id)
-    insider = can_see_working_state(request.user)
-    versie = None
-    if not insider:
-        if not plan.publiek:
-            if not request.user.is_authenticated:
-                raise LoginRequired
-            raise Http404
-        versie = plan.versies.order_by("-nummer").first()
-        if versie is None:
-            raise Http404
-    return load_state(plan, insider=insider, versie=versie)
+    reading = reading_of(request, get_object_or_404(Beleidsplan, pk=plan_id))
+    return load_state(reading.plan, insider=reading.insider, versie=reading.versie)
 
 
 def _action_entry(state: PlanState, row: ActionRow) -> dict:
@@ -281,7 +270,7 @@ def reaches(row: ActionRow, gemeente_id: int, state: PlanState) -> bool:
     return state.gemeente_names.get(gemeente_id) in spreiding["gemeenten"]
 
 
-@_login_or_404
+@login_or_404
 def plan(request, plan_id: int):
     """The plan as the nota shows it: per SD its ODs, per OD the table of its actions,
     with filters that combine and stay in the URL.
@@ -331,7 +320,7 @@ def plan(request, plan_id: int):
 # --- A goal ----------------------------------------------------------------------------------
 
 
-@_login_or_404
+@login_or_404
 def doelstelling(request, plan_id: int, pk: int):
     """A goal by identity (its id: the URL survives renumbering and moving): its code,
     wording, tagline, explanation, spreiding, its SD or ODs, its actions, the actions of
@@ -405,7 +394,7 @@ class SpreidingForm(forms.Form):
     )
 
 
-@_login_or_404
+@login_or_404
 def spreiding(request, plan_id: int):
     """Actions (rows, grouped by SD and OD) by municipality of today (columns; merged
     municipalities count under the new one): planned and realised reach side by side,

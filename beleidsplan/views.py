@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from cultuurregio.roles import can_see_working_state
 
 from . import caching
+from .access import LoginRequired, login_or_404, refuse  # noqa: F401 (re-exported)
 from .comparison import (
     WERK,
     SideNotFound,
@@ -37,46 +37,26 @@ from .forms import CompareForm, ReactieForm
 from .models import Beleidsplan, Doelstelling, Herziening, Planversie, Reactie, Wijzigingsvoorstel
 
 
-class LoginRequired(Exception):
-    """Raised by the access helpers for an anonymous visitor: answer with the login page."""
-
-
-def _login_or_404(view):
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except LoginRequired:
-            return redirect_to_login(request.get_full_path())
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
-
-
 def _get_plan(request, plan_id: int, *, working_state: bool = False) -> Beleidsplan:
     """The plan, if the user may read its versions (or, with ``working_state``, its
     working state and revision rounds). One or two queries."""
     plan = get_object_or_404(Beleidsplan, pk=plan_id)
     if (working_state or not plan.publiek) and not can_see_working_state(request.user):
-        if not request.user.is_authenticated:
-            raise LoginRequired
-        raise Http404
+        refuse(request)
     return plan
 
 
 def _get_proposal(request, pk: int) -> Wijzigingsvoorstel:
     """A change proposal, for the steering group and coordinators only."""
     if not can_see_working_state(request.user):
-        if not request.user.is_authenticated:
-            raise LoginRequired
-        raise Http404
+        refuse(request)
     return get_object_or_404(Wijzigingsvoorstel.objects.select_related("herziening__plan"), pk=pk)
 
 
 # Versions
 
 
-@_login_or_404
+@login_or_404
 def versies(request, plan_id: int):
     """The published versions of a plan, with the form to compare two. Three queries."""
     plan = _get_plan(request, plan_id)
@@ -93,7 +73,7 @@ def versies(request, plan_id: int):
 
 
 @caching.cached_page(caching.version_page)
-@_login_or_404
+@login_or_404
 def versie(request, plan_id: int, nummer: int):
     """A published version, as the plan was. Renders from the stored document alone."""
     plan = _get_plan(request, plan_id)
@@ -106,7 +86,7 @@ def versie(request, plan_id: int, nummer: int):
 
 
 @caching.cached_page(caching.version_json)
-@_login_or_404
+@login_or_404
 def versie_json(request, plan_id: int, nummer: int):
     """The stored ``cultuurregio-plan/1`` text of a version, byte for byte."""
     plan = _get_plan(request, plan_id)
@@ -117,7 +97,7 @@ def versie_json(request, plan_id: int, nummer: int):
 
 
 @caching.cached_page(caching.working_state)
-@_login_or_404
+@login_or_404
 def werkversie(request, plan_id: int):
     """The working state, for the steering group and coordinators."""
     plan = _get_plan(request, plan_id, working_state=True)
@@ -152,7 +132,7 @@ def _comparison(request, plan: Beleidsplan):
 
 
 @caching.cached_page(caching.comparison)
-@_login_or_404
+@login_or_404
 def vergelijk(request, plan_id: int):
     """Two states of the plan side by side, aligned by identity. Fixed queries: the plan,
     its versions (without documents), the two documents, the accepted proposals."""
@@ -184,7 +164,7 @@ def vergelijk(request, plan_id: int):
 
 
 @caching.cached_page(caching.comparison_json)
-@_login_or_404
+@login_or_404
 def vergelijk_json(request, plan_id: int):
     plan = _get_plan(request, plan_id)
     form, doc, _table = _comparison(request, plan)
@@ -202,7 +182,7 @@ def vergelijk_json(request, plan_id: int):
 
 
 @caching.cached_page(caching.goal_history)
-@_login_or_404
+@login_or_404
 def geschiedenis(request, plan_id: int, doelstelling_id: int):
     """Every wording a goal had, in which versions, through which proposal; beside the
     audit trail of its record. A removed goal keeps its history (from the versions).
@@ -349,14 +329,14 @@ def audit_trail(obj) -> list[dict]:
 # Revision rounds
 
 
-@_login_or_404
+@login_or_404
 def herzieningen(request, plan_id: int):
     plan = _get_plan(request, plan_id, working_state=True)
     rounds = list(plan.herzieningen.all())
     return render(request, "beleidsplan/herzieningen.html", {"plan": plan, "herzieningen": rounds})
 
 
-@_login_or_404
+@login_or_404
 def herziening(request, plan_id: int, pk: int):
     """A revision round with its proposals and their discussion. Fixed queries."""
     plan = _get_plan(request, plan_id, working_state=True)
@@ -386,7 +366,7 @@ def herziening(request, plan_id: int, pk: int):
 
 
 @require_POST
-@_login_or_404
+@login_or_404
 def reageer(request, pk: int):
     """Post a comment on an open proposal (steering group and coordinators)."""
     voorstel = _get_proposal(request, pk)

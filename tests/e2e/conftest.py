@@ -66,3 +66,22 @@ def login(page, live_server, username: str, password: str = "geheim-wachtwoord-1
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Aanmelden").click()
+
+
+@pytest.fixture
+def seed_versions(seed_plan):
+    """The seed's plan with its revision round and versions 1 and 2, as `make run` has it."""
+    from beleidsplan.models import Beleidsplan
+    from beleidsplan.seed_revision import load_seed_revision
+
+    plan = Beleidsplan.objects.get()
+    load_seed_revision(plan=plan)
+    return plan
+
+
+def site_login(page, live_server, username: str, password: str = "geheim-wachtwoord-123"):
+    """Log in through the site's own login page."""
+    page.goto(f"{live_server.url}/aanmelden/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Aanmelden").click()

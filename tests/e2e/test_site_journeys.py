@@ -8,26 +8,13 @@ import pytest
 from playwright.sync_api import expect
 
 from acties.models import Actie
-from beleidsplan.models import Beleidsplan, Reactie
-from beleidsplan.seed_revision import load_seed_revision
+from beleidsplan.models import Reactie
 from cultuurregio import roles
 from tests.factories import make_user
 
+from .conftest import site_login
+
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def seed_versions(seed_plan):
-    plan = Beleidsplan.objects.get()
-    load_seed_revision(plan=plan)
-    return plan
-
-
-def site_login(page, live_server, username):
-    page.goto(f"{live_server.url}/aanmelden/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill("geheim-wachtwoord-123")
-    page.get_by_role("button", name="Aanmelden").click()
 
 
 def test_steering_group_member_finds_the_way_in_the_plan(page, live_server, seed_versions):

@@ -5,26 +5,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from beleidsplan.models import Beleidsplan, Reactie
-from beleidsplan.seed_revision import load_seed_revision
+from beleidsplan.models import Reactie
 from cultuurregio import roles
 from tests.factories import make_user
 
+from .conftest import site_login
+
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def seed_versions(seed_plan):
-    plan = Beleidsplan.objects.get()
-    load_seed_revision(plan=plan)
-    return plan
-
-
-def site_login(page, live_server, username):
-    page.goto(f"{live_server.url}/aanmelden/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill("geheim-wachtwoord-123")
-    page.get_by_role("button", name="Aanmelden").click()
 
 
 def test_steering_group_compares_versions_and_comments(page, live_server, seed_versions):
