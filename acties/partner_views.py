@@ -32,6 +32,7 @@ from cultuurregio.roles import can_see_working_state
 from . import services
 from .forms import VoortgangsrapportForm
 from .models import Actie, ActieActor, Bijlage, Voortgangsrapport
+from .progress import CLOSED_STATUSES
 
 Fase = Voortgangsrapport.Fase
 
@@ -92,9 +93,11 @@ def _runs_in(actie: Actie, jaar: int) -> bool:
 # States of an action for the current period, as "Mijn acties" shows them.
 TE_DOEN = "te_doen"
 NIET_GEPLAND = "niet_gepland"
+AFGESLOTEN = "afgesloten"
 STATE_LABELS = {
     TE_DOEN: gettext_lazy("to report"),
     NIET_GEPLAND: gettext_lazy("not planned in this period"),
+    AFGESLOTEN: gettext_lazy("closed earlier (done or dropped): no report needed"),
     Fase.CONCEPT: gettext_lazy("draft"),
     Fase.INGEDIEND: gettext_lazy("submitted"),
     Fase.TERUGGESTUURD: gettext_lazy("sent back"),
@@ -103,6 +106,7 @@ STATE_LABELS = {
 BUTTON_LABELS = {
     TE_DOEN: gettext_lazy("Report now"),
     NIET_GEPLAND: gettext_lazy("Report anyway"),
+    AFGESLOTEN: gettext_lazy("Report anyway"),
     Fase.CONCEPT: gettext_lazy("Continue"),
     Fase.INGEDIEND: gettext_lazy("View"),
     Fase.TERUGGESTUURD: gettext_lazy("Make changes"),
@@ -116,8 +120,11 @@ BUTTON_LABELS = {
 @partner_required
 def mijn_acties(request):
     """The actions of the partner's organisations, by SD and OD, each with its state for
-    the current period. Six queries whatever the number of actions (session, user, the
-    user's organisations, actions with goals and plans, the organisations' roles, reports).
+    the current period. Seven queries whatever the number of actions (session, user, the
+    user's organisations, actions with goals and plans, the organisations' roles, reports,
+    approved reports that closed an action). The states follow the reminders' rule
+    (acties.progress.due_actions): an action closed as done or dropped by an approved
+    report of an earlier year needs no report.
     """
     acties = list(
         Actie.objects.filter(pk__in=Actie.objects.bewerkbaar_door(request.user).values("pk"))
@@ -147,6 +154,14 @@ def mijn_acties(request):
             )
         }
 
+    closed_in: dict[int, int] = {}  # action -> first year an approved report closed it
+    if acties:
+        for actie_id, jaar in Voortgangsrapport.objects.filter(
+            actie_id__in=[actie.pk for actie in acties],
+            fase=Fase.GOEDGEKEURD, status__in=CLOSED_STATUSES,
+        ).values_list("actie_id", "jaar"):
+            closed_in[actie_id] = min(jaar, closed_in.get(actie_id, jaar))
+
     # Plans (newest first) > SDs > ODs > actions, each level in plan order.
     groups: dict = {}
     counts = {TE_DOEN: 0, Fase.TERUGGESTUURD: 0}
@@ -157,6 +172,8 @@ def mijn_acties(request):
         rapport = reports.get(actie.pk)
         if rapport is not None:
             state = rapport.fase
+        elif closed_in.get(actie.pk, periode[0]) < periode[0]:
+            state = AFGESLOTEN
         else:
             state = TE_DOEN if _runs_in(actie, periode[0]) else NIET_GEPLAND
         if state in counts:

@@ -12,8 +12,9 @@ from .factories import make_actie, make_actor, make_od, make_plan, make_sd
 pytestmark = pytest.mark.django_db
 
 # Session, user, the user's organisations, the actions (with goals and plans), the
-# organisations' roles in them, the reports of the current period.
-MIJN_ACTIES_QUERIES = 6
+# organisations' roles in them, the reports of the current period, the approved reports
+# that closed an action.
+MIJN_ACTIES_QUERIES = 7
 
 FASES = [None, "concept", "ingediend", "teruggestuurd", "goedgekeurd"]
 

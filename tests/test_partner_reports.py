@@ -744,3 +744,18 @@ def test_period_of_an_existing_report_cannot_be_changed(partner_a, site):
     assert refused.value.messages == ["De periode van een rapport kan niet gewijzigd worden."]
     rapport.refresh_from_db()
     assert (rapport.jaar, rapport.percentage) == (2021, 20)
+
+
+def test_an_action_closed_in_an_earlier_year_needs_no_report(client, site, partner_a):
+    """Mijn acties follows the reminders' rule: an approved report that finished (or
+    dropped) the action in an earlier year closes it."""
+    Voortgangsrapport.objects.create(
+        actie=site.actie_a, jaar=2021, status=Voortgangsrapport.Status.AFGEROND,
+        percentage=100, fase=Voortgangsrapport.Fase.GOEDGEKEURD,
+    )
+    client.force_login(partner_a)
+
+    text = html(client.get(reverse("partner:mijn_acties")))
+
+    assert "eerder afgesloten (afgerond of geschrapt): geen rapport nodig" in text.lower()
+    assert "Nog 1 actie te rapporteren" not in text
