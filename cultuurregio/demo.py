@@ -59,7 +59,24 @@ def load_seed_plan() -> bool:
     Doelstelling.objects.rebuild()
     for plan in Beleidsplan.objects.all():
         plan.refresh_codes()
+    _start_audit_trail()
     return True
+
+
+def _start_audit_trail() -> None:
+    """Fixture rows have no audit records (a few get one from their many-to-many links):
+    give every record without one its starting point, so that the first edit in the admin
+    shows which fields changed. simple-history's populate_history skips a model as soon as
+    any of its rows has history, hence this."""
+    from acties.models import Actie, ActieActor
+    from actoren.models import ContactPersoon, Gemeente
+
+    for model in (Gemeente, Actor, ContactPersoon, Beleidsplan, Doelstelling, Actie, ActieActor):
+        have = set(model.history.values_list("id", flat=True))
+        missing = [obj for obj in model.objects.all() if obj.pk not in have]
+        model.history.bulk_history_create(
+            missing, default_change_reason="Beginstand (geladen uit de nota)"
+        )
 
 
 @transaction.atomic
