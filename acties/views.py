@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from actoren.models import Actor
+from beleidsplan import caching
 from beleidsplan.access import Reading, login_or_404, reading_of, refuse
 from beleidsplan.comparison import word_diff
 from beleidsplan.models import Beleidsplan
@@ -52,6 +53,7 @@ def _progress(view: Reading):
 # Progress
 
 
+@caching.cached_page(caching.plan_reading("voortgang"))
 @login_or_404
 def voortgang(request, plan_id: int):
     """Per SD a progress bar, its ODs with theirs, the rule in words, and the planned and

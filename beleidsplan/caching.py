@@ -288,6 +288,34 @@ def goal_history(request, insider: bool, *, plan_id: int, doelstelling_id: int, 
     return Page(key, timeout=WORKING_TIMEOUT, context={"plan": plan})
 
 
+def plan_reading(kind: str):
+    """A page of the plan as its reader reads it (the nota table, the spreiding matrix, the
+    progress page): the latest published version of a public plan for visitors, the working
+    state for insiders, both with live approved progress. So it depends on the versions,
+    the plan's generation (progress reports bump it too) and the query string (filters).
+    Answers with a filter error (400) are not cached."""
+
+    def describe(request, insider: bool, *, plan_id: int, **kwargs):
+        versions = _versions(plan_id)
+        if insider:
+            plan = versions[0].plan if versions else Beleidsplan.objects.filter(pk=plan_id).first()
+        else:
+            plan = _readable(versions, insider)
+        if plan is None:
+            return None
+        query = tuple(sorted((name, tuple(values)) for name, values in request.GET.lists()))
+        key = (
+            kind,
+            _plan_part(plan),
+            tuple(_version_part(v) for v in versions),
+            generation(plan_id),
+            query,
+        )
+        return Page(key, timeout=WORKING_TIMEOUT, context={"plan": plan})
+
+    return describe
+
+
 def _working(kind: str, insider: bool, plan_id: int, **extra):
     if not insider:
         return None

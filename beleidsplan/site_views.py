@@ -25,6 +25,7 @@ from acties.models import Voortgangsrapport
 from acties.progress import ActionRow, GoalRow, PlanProgress, load_plan_progress
 from cultuurregio.roles import can_see_working_state
 
+from . import caching
 from . import search as site_search
 from .access import login_or_404, reading_of
 from .export import build_plan_document
@@ -270,6 +271,7 @@ def reaches(row: ActionRow, gemeente_id: int, state: PlanState) -> bool:
     return state.gemeente_names.get(gemeente_id) in spreiding["gemeenten"]
 
 
+@caching.cached_page(caching.plan_reading("nota"))
 @login_or_404
 def plan(request, plan_id: int):
     """The plan as the nota shows it: per SD its ODs, per OD the table of its actions,
@@ -394,6 +396,7 @@ class SpreidingForm(forms.Form):
     )
 
 
+@caching.cached_page(caching.plan_reading("spreiding"))
 @login_or_404
 def spreiding(request, plan_id: int):
     """Actions (rows, grouped by SD and OD) by municipality of today (columns; merged

@@ -32,12 +32,13 @@ EXPECTED = {
     # municipalities, the municipalities (insiders: + session, user, groups, the working
     # state's seven instead of the document, the coordinator check)
     "home": (7, 16),
-    # the plan, the version, reports, their municipalities, municipalities (insiders: +
-    # session, user, groups, seven for the working state instead of the version)
-    "plan": (5, 14),
-    "plan_filtered": (5, 14),
+    # the page cache's look at the plan and its versions, then the plan, the version,
+    # reports, their municipalities, municipalities (insiders: + session, user, groups,
+    # seven for the working state instead of the version)
+    "plan": (6, 15),
+    "plan_filtered": (6, 15),
     "doelstelling": (5, 15),  # insiders: + the goal's explanation and spreiding
-    "spreiding": (5, 14),
+    "spreiding": (6, 15),  # as "plan"
     # the latest versions of public plans, the actors (insiders: + session, user, groups,
     # then plans, goals, actions, actors); on PostgreSQL + the ranking query
     "zoeken": (2, 7),
