@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, User
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import transaction
+from django.test.utils import override_settings
 
 from actoren.models import Actor
 from beleidsplan.models import Beleidsplan, Doelstelling
@@ -91,7 +92,90 @@ def load_demo() -> tuple[bool, list[DemoAccount]]:
         coordinator = User.objects.get(username=DEMO_ACCOUNTS[0].username)
         for plan in Beleidsplan.objects.all():
             load_seed_revision(plan=plan, user=coordinator)
+        _demo_reports(coordinator)
     return loaded, accounts
+
+
+# (words in the action's description, year, status, percentage, what was done, stage)
+DEMO_REPORTS = [
+    (
+        "Boekenstoet",
+        2021,
+        "lopend",
+        40,
+        "Methodiek uitgewerkt met de Regiobib; eerste voorleesnamiddagen in drie bibliotheken.",
+        "goedgekeurd",
+    ),
+    (
+        "gemeenschappelijk dienstreglement",
+        2021,
+        "afgerond",
+        100,
+        "Het gemeenschappelijke dienstreglement is in alle bibliotheken ingevoerd.",
+        "goedgekeurd",
+    ),
+    (
+        "regionaal collectie",
+        2022,
+        "op_schema",
+        60,
+        "Afspraken over een gezamenlijk uitleenbeleid gemaakt; de collectieplannen lopen.",
+        "goedgekeurd",
+    ),
+    ("Boekenstoet", 2022, "vertraagd", 55, "Minder vrijwilligers dan verwacht.", "ingediend"),
+    (
+        "Opvolging en begeleiding van lokale bibliotheken",
+        2022,
+        "lopend",
+        30,
+        "Bezoeken ter plaatse.",
+        "teruggestuurd",
+    ),
+]
+
+
+def _demo_reports(coordinator) -> None:
+    """A few progress reports of the demo partner (Regiobib), through the real workflow:
+    approved ones make progress bars on the site, one waits in the review queue, one was
+    sent back."""
+    # The review e-mails of this made-up history are not sent anywhere (not even printed).
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        _make_demo_reports(coordinator)
+
+
+def _make_demo_reports(coordinator) -> None:
+    from acties import services
+    from acties.models import Actie
+
+    partner = User.objects.get(username=DEMO_ACCOUNTS[2].username)
+    actor = Actor.objects.filter(naam=DEMO_PARTNER_ACTOR).first()
+    if actor is None:
+        return
+    for words, jaar, status, percentage, text, stage in DEMO_REPORTS:
+        actie = Actie.objects.filter(omschrijving__icontains=words).order_by("pk").first()
+        if actie is None:
+            continue
+        actie.actoren.add(actor, through_defaults={"rol": "trekker"})
+        rapport = services.save_report(
+            actie=actie,
+            user=partner,
+            submit=stage != "concept",
+            data={
+                "jaar": jaar,
+                "halfjaar": 0,
+                "status": status,
+                "percentage": percentage,
+                "wat_gedaan": text,
+            },
+        )
+        if stage == "goedgekeurd":
+            services.approve_report(rapport=rapport, user=coordinator)
+        elif stage == "teruggestuurd":
+            services.send_back_report(
+                rapport=rapport,
+                user=coordinator,
+                opmerking="Kunt u de aantallen (activiteiten, deelnemers) nog aanvullen?",
+            )
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ one account per role; loaded once, never over the coordinator's edits."""
 import pytest
 from django.contrib.auth import authenticate
 
-from acties.models import Actie
+from acties.models import Actie, Voortgangsrapport
 from beleidsplan.models import Beleidsplan, Doelstelling, Herziening, Planversie
 from cultuurregio.demo import DEMO_ACCOUNTS, load_demo
 
@@ -30,6 +30,9 @@ def test_demo_loads_the_plan_versions_round_and_accounts(debug):
     # Every record has an audit starting point (the first admin edit shows its changes).
     for model in (Actie, Doelstelling):
         assert not model.objects.exclude(pk__in=model.history.values("id")).exists()
+    # A little progress, through the real workflow: bars on the site, work in the queue.
+    fasen = sorted(Voortgangsrapport.objects.values_list("fase", flat=True))
+    assert fasen == ["goedgekeurd"] * 3 + ["ingediend", "teruggestuurd"]
 
 
 def test_demo_never_overwrites_the_plan(debug):
