@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from beleidsplan.export import VersieNotFound, export_plan
-from beleidsplan.models import Beleidsplan
+from beleidsplan.management.plans import plan_from_option
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, plan=None, versie=None, output=None, **options):
-        beleidsplan = self._get_plan(plan)
+        beleidsplan = plan_from_option(plan)
         try:
             text = export_plan(beleidsplan, versie=versie)
         except VersieNotFound:
@@ -53,16 +53,3 @@ class Command(BaseCommand):
             ) from None
         self.stdout.write(_("Plan written to %(path)s.") % {"path": path})
 
-    def _get_plan(self, plan_id: int | None) -> Beleidsplan:
-        if plan_id is not None:
-            try:
-                return Beleidsplan.objects.get(pk=plan_id)
-            except Beleidsplan.DoesNotExist:
-                raise CommandError(
-                    _("There is no policy plan with id %(id)s.") % {"id": plan_id}
-                ) from None
-        # Several plans: the current one is the one that starts last.
-        beleidsplan = Beleidsplan.objects.order_by("-van_jaar", "-pk").first()
-        if beleidsplan is None:
-            raise CommandError(_("There is no policy plan yet."))
-        return beleidsplan

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from beleidsplan.comparison import SideNotFound, compare, load_side, summary_lines
-from beleidsplan.models import Beleidsplan
+from beleidsplan.management.plans import plan_from_option
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the JSON document.")
 
     def handle(self, *args, a, b, plan=None, json=False, **options):
-        beleidsplan = self._get_plan(plan)
+        beleidsplan = plan_from_option(plan)
         try:
             side_a, side_b = load_side(beleidsplan, a), load_side(beleidsplan, b)
         except SideNotFound as error:
@@ -36,17 +36,6 @@ class Command(BaseCommand):
             self.stdout.write(_dump(doc), ending="")
         else:
             self.stdout.write("\n".join(summary_lines(doc)))
-
-    def _get_plan(self, plan_id):
-        if plan_id is not None:
-            found = Beleidsplan.objects.filter(pk=plan_id).first()
-            if found is None:
-                raise CommandError(_("There is no policy plan with id %(id)s.") % {"id": plan_id})
-            return found
-        found = Beleidsplan.objects.order_by("-van_jaar", "-pk").first()
-        if found is None:
-            raise CommandError(_("There is no policy plan yet."))
-        return found
 
 
 def _dump(doc) -> str:

@@ -1,0 +1,20 @@
+"""The plan a management command works on, from its ``--plan`` option."""
+
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+
+from beleidsplan.models import Beleidsplan
+
+
+def plan_from_option(plan_id: int | None) -> Beleidsplan:
+    """The plan with ``plan_id``; without one, the current plan (the one that starts last).
+    One query. A CommandError in Dutch when there is no such plan."""
+    if plan_id is not None:
+        found = Beleidsplan.objects.filter(pk=plan_id).first()
+        if found is None:
+            raise CommandError(_("There is no policy plan with id %(id)s.") % {"id": plan_id})
+        return found
+    found = Beleidsplan.objects.order_by("-van_jaar", "-pk").first()
+    if found is None:
+        raise CommandError(_("There is no policy plan yet."))
+    return found
