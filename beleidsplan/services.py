@@ -300,12 +300,7 @@ def accept_proposal(*, voorstel: Wijzigingsvoorstel, user) -> Wijzigingsvoorstel
         related = getattr(voorstel, field)
         if related is not None and related.pk is None:
             setattr(voorstel, field, None)
-    voorstel.status = Wijzigingsvoorstel.Status.AANVAARD
-    voorstel.beslist_op = timezone.now()
-    voorstel.beslist_door = user
-    _audit(voorstel, user, _("accepted"))
-    voorstel.save()
-    return voorstel
+    return _decide(voorstel, Wijzigingsvoorstel.Status.AANVAARD, user=user, reason=_("accepted"))
 
 
 @transaction.atomic
@@ -317,10 +312,15 @@ def reject_proposal(*, voorstel: Wijzigingsvoorstel, user) -> Wijzigingsvoorstel
             _("This proposal was already decided (%(status)s).")
             % {"status": voorstel.get_status_display()}
         )
-    voorstel.status = Wijzigingsvoorstel.Status.VERWORPEN
+    return _decide(voorstel, Wijzigingsvoorstel.Status.VERWORPEN, user=user, reason=_("rejected"))
+
+
+def _decide(voorstel: Wijzigingsvoorstel, status: str, *, user, reason: str):
+    """Record the decision on a proposal (who, when), in its audit trail too."""
+    voorstel.status = status
     voorstel.beslist_op = timezone.now()
     voorstel.beslist_door = user
-    _audit(voorstel, user, _("rejected"))
+    _audit(voorstel, user, reason)
     voorstel.save()
     return voorstel
 
