@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from beleidsplan.comparison import compare, load_side
+from beleidsplan.export import dump_document
 from beleidsplan.models import Beleidsplan, Doelstelling
 from beleidsplan.seed_revision import load_seed_revision
 from cultuurregio import roles
@@ -188,3 +189,65 @@ def test_export_of_an_unknown_version_is_a_dutch_error(seed):
         run("exporteer_plan", "--versie", "9")
 
     assert str(info.value) == f"Versie 9 bestaat niet voor het beleidsplan {seed.plan}."
+
+
+# publiceer_versie
+
+
+def test_publish_prints_the_number_of_the_new_version(seed):
+    output = run("publiceer_versie", "--naam", "  Na de tweede ronde  ")
+
+    assert output == "3\n"
+    versie = seed.plan.versies.get(nummer=3)
+    assert versie.naam == "Na de tweede ronde"
+    assert versie.gepubliceerd_door is None
+
+
+def test_published_document_is_the_working_state_at_that_moment(seed):
+    goal = Doelstelling.objects.get(plan=seed.plan, code="SD5-OD1")
+    goal.formulering = goal.formulering + " en de partners"
+    goal.save()
+    working = run("exporteer_plan", "--plan", str(seed.plan.pk))
+
+    nummer = int(run("publiceer_versie", "--plan", str(seed.plan.pk), "--naam", "Derde"))
+    goal.formulering = "Later nog herschreven"
+    goal.save()
+
+    versie = seed.plan.versies.get(nummer=nummer)
+    doc = versie.data()
+    assert (doc["versie"]["nummer"], doc["versie"]["naam"]) == (3, "Derde")
+    # Apart from naming the version, the stored bytes are the working state's export.
+    doc["versie"] = None
+    assert dump_document(doc) == working
+    assert " en de partners" in versie.document
+    assert run("exporteer_plan", "--versie", "3") == versie.document
+
+
+def test_publisher_is_recorded(seed):
+    user = make_user("regisseur", group=roles.COORDINATOREN, staff=True)
+
+    run("publiceer_versie", "--naam", "Derde", "--gebruiker", "regisseur")
+
+    assert seed.plan.versies.get(nummer=3).gepubliceerd_door == user
+
+
+def test_unknown_user_is_a_dutch_error_and_publishes_nothing(seed):
+    with pytest.raises(CommandError) as info:
+        run("publiceer_versie", "--naam", "Derde", "--gebruiker", "niemand")
+
+    assert str(info.value) == "Er is geen gebruiker niemand."
+    assert seed.plan.versies.count() == 2
+
+
+@pytest.mark.parametrize("naam", ["", "   "])
+def test_empty_name_is_a_dutch_error_and_publishes_nothing(seed, naam):
+    with pytest.raises(CommandError) as info:
+        run("publiceer_versie", "--naam", naam)
+
+    assert str(info.value) == "Geef de versie een naam."
+    assert seed.plan.versies.count() == 2
+
+
+def test_publish_in_an_unknown_plan_is_a_dutch_error(seed):
+    with pytest.raises(CommandError, match="Er is geen beleidsplan met id 999999."):
+        run("publiceer_versie", "--plan", "999999", "--naam", "Derde")
