@@ -637,3 +637,95 @@ class Planversie(models.Model):
     def data(self) -> dict:
         """The stored document, parsed. No query."""
         return json.loads(self.document)
+
+
+# The search index (beleidsplan/search.py). Imported here, not at the top, to keep the
+# search's storage in one block; django.contrib.postgres's fields and indexes need no
+# INSTALLED_APPS entry and cost nothing on SQLite.
+from django.contrib.postgres.indexes import GinIndex  # noqa: E402
+from django.contrib.postgres.search import SearchVectorField  # noqa: E402
+
+
+class SearchEntryQuerySet(models.QuerySet):
+    def markers(self, sources):
+        """The rows that record what each of ``sources`` was built from. A filter; the
+        partial unique index ``searchentry_one_marker_per_source`` serves it."""
+        return self.filter(kind=SearchEntry.SOURCE, source__in=list(sources))
+
+    def searchable(self, sources, *, inactive_actors: bool):
+        """The goals, actions and actors of ``sources`` a reader may find: inactive actors
+        only for insiders (``inactive_actors``). A filter."""
+        rows = self.filter(source__in=list(sources)).exclude(kind=SearchEntry.SOURCE)
+        if not inactive_actors:
+            rows = rows.filter(active=True)
+        return rows
+
+
+class SearchEntry(models.Model):
+    """One goal, action or actor as a source shows it, with its three texts and their
+    weighted full-text vector: the index of the site's search (beleidsplan/search.py).
+
+    A source is a plan's working state (``plan:<pk>``), a published version
+    (``versie:<pk>``, built once: versions never change) or the actors (``actoren``). Each
+    source has one more row, of kind ``source``, whose ``key`` says what the source was
+    built from (the working state's reading key, the version, the actors' fingerprint); a
+    source whose key is not the current one is rebuilt, all rows in one transaction.
+
+    Derived data: never audited or exported, safe to empty (the next search rebuilds it).
+    Titles, links and plan names are not stored; the search makes them from ``kind``,
+    ``object_id``, ``plan``, ``code`` and ``number``, in the reader's language.
+    """
+
+    SOURCE = "source"
+
+    source = models.CharField(max_length=40)
+    key = models.CharField(max_length=200, blank=True)
+    # Both set for a version's rows, only ``plan`` for the working state's, neither for
+    # the actors'. Deleting the plan or version deletes its rows.
+    plan = models.ForeignKey(
+        Beleidsplan, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    versie = models.ForeignKey(
+        Planversie, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=12)  # doelstelling, actie, actor, or source
+    object_id = models.PositiveBigIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0)  # plan order in the source, from 1
+    code = models.CharField(max_length=20, blank=True)  # the goal's (of an action: its goal's)
+    number = models.PositiveIntegerField(default=0)  # an action's number under its goal
+    # The texts searched, by kind (search.FIELDS): a goal's formulering, tagline and
+    # toelichting; an action's omschrijving, regierol and actorrol; an actor's naam,
+    # aliassen and beschrijving.
+    text1 = models.TextField(blank=True)
+    text2 = models.TextField(blank=True)
+    text3 = models.TextField(blank=True)
+    active = models.BooleanField(default=True)  # an actor's ``actief``
+    # The three texts, weighted (search.WEIGHTS), in the dutch_unaccent configuration.
+    # PostgreSQL only; empty on SQLite, whose search reads the texts.
+    vector = SearchVectorField(null=True, blank=True)
+
+    objects = SearchEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("search index entry")
+        verbose_name_plural = _("search index entries")
+        indexes = [
+            # The search: vector @@ websearch_to_tsquery('dutch_unaccent', ...). Created
+            # on PostgreSQL only (migration 0006); SQLite has no GIN.
+            GinIndex(fields=["vector"], name="searchentry_vector"),
+            # Rebuilding a source (DELETE ... WHERE source = ...) and the SQLite search's
+            # reading of the readable sources in plan order.
+            models.Index(fields=["source", "order"], name="searchentry_source_order"),
+        ]
+        constraints = [
+            # The freshness check reads these rows; and when two workers rebuild the same
+            # source at once, the second one's insert fails here and it uses the first's.
+            models.UniqueConstraint(
+                fields=["source"],
+                condition=Q(kind="source"),
+                name="searchentry_one_marker_per_source",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.kind} {self.object_id}"

@@ -1,53 +1,92 @@
-"""Search over goals, actions and actors (the page site:zoeken).
+"""Search over goals, actions and actors (the page site:zoeken), from a stored index.
 
-What is searched is exactly what the visitor may read: the steering group and coordinators
-search the working state (the current rows of every plan); anyone else searches the latest
-published version of each public plan, from its stored document, so a word that is only in
-an unpublished wording is never found by the public. Actors are the region's registry:
+What is searched is exactly what the visitor may read, as ``reading.readings_for`` says:
+the steering group and coordinators search the working state of every plan; anyone else
+searches the latest published version of each public plan, so a word that is only in an
+unpublished wording is never found by the public. Actors are the region's registry:
 everyone searches the active ones, insiders all of them.
+
+The index (``models.SearchEntry``) holds one row per goal, action and actor per source: a
+plan's working state, a published version, or the actors. Each source also has a marker
+row with the key it was built from. A search first reads the markers of the sources the
+visitor may read (one query, which also computes the actors' fingerprint); a source that
+is missing or whose key is not the current one is rebuilt there and then, all or nothing
+(``build``). Keys:
+
+- working state: the reading's key (``Reading.key``: the plan's stamp, raised in the same
+  transaction as every change of the plan, and the day), so an edit is found at once;
+- published version: the version itself (it never changes). ``services.publish_version``
+  builds it after commit; a version without rows (older ones, a failed build) is built at
+  the first search that needs it;
+- actors: their number, highest id and last audit record (``_actors_key``).
+
+On a warm index a search costs two queries whatever the size of the plans: the markers,
+then the search itself. The second runs when the results are first read
+(``Outcome.results``), so a page that keeps what it rendered under ``Outcome.key`` (which
+changes with everything the results depend on) skips it on a hit.
 
 How it matches:
 
-- PostgreSQL: full-text search with the ``dutch`` configuration, one query over the texts
-  of the corpus (passed as arrays): ``websearch_to_tsquery`` (so quotes, ``or`` and ``-``
-  work as on search engines), ranked with ``ts_rank`` on field weights (the wording of a
-  goal, the description of an action and an actor's name weigh most) and marked with
-  ``ts_headline``. Dutch stemming finds "boeken" for "boek", and the Dutch stemmer drops
-  diaereses and acute accents, so "coordineren" finds "coördineren".
+- PostgreSQL: full-text search on the stored vectors (GIN index) in the ``dutch_unaccent``
+  configuration (migration 0006: Dutch stemming after ``unaccent``), so "boek" finds
+  "boeken" and "coordineren" finds "coördineren". The query is read as on search engines
+  (``websearch``: quotes, ``or``, ``-word``), ranked with ``ts_rank`` on field weights (the
+  wording of a goal, the description of an action and an actor's name weigh most), the
+  matches marked with ``ts_headline``.
 - SQLite (development): every word of the query must occur somewhere in the entry, as part
   of a word, compared case- and accent-insensitively (``fold``); ranked by weighted
-  occurrences.
-
-The corpus is read in a fixed number of queries; a regional plan is a few hundred texts,
-so reading it per search is cheap, and it keeps the rule "the public searches what was
-published" in one place.
+  occurrences. It reads the texts of the readable sources from the index.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache, cached_property, partial
 
-from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+
+from .models import Planversie, SearchEntry
+from .reading import Reading
+
+logger = logging.getLogger(__name__)
 
 MIN_LENGTH = 2
 MAX_RESULTS = 50
-# Around the first match, how much of a long text a result shows (characters).
+# Around the first match, how much of a long text a result shows (characters, SQLite).
 SNIPPET_BEFORE = 90
 SNIPPET_AFTER = 160
+
+# The text search configuration of migration 0006: Dutch, accents folded.
+CONFIG = "dutch_unaccent"
 
 GOAL, ACTION, ACTOR = "doelstelling", "actie", "actor"
 KIND_LABELS = {
     GOAL: gettext_lazy("goal"),
     ACTION: gettext_lazy("action"),
     ACTOR: gettext_lazy("actor"),
+}
+# What SearchEntry.text1, text2 and text3 hold, by kind.
+FIELDS = {
+    GOAL: ("formulering", "tagline", "toelichting"),
+    ACTION: ("omschrijving", "regierol", "actorrol"),
+    ACTOR: ("naam", "aliassen", "beschrijving"),
 }
 FIELD_LABELS = {
     "formulering": gettext_lazy("wording"),
@@ -67,7 +106,8 @@ FIELD_WEIGHTS = {
     "omschrijving": "A", "regierol": "B", "actorrol": "B",
     "naam": "A", "aliassen": "A", "beschrijving": "C",
 }
-FIELDS_PER_ENTRY = 3  # every kind has three searchable fields (the SQL below relies on it)
+
+ACTORS = "actoren"  # the actors' source
 
 # Marks around a match while the text is still plain (escaped before they become <mark>).
 _OPEN, _CLOSE = "\u27e6", "\u27e7"
@@ -81,8 +121,8 @@ class Entry:
     pk: int
     title: str
     url: str
-    context: str  # the plan (and goal) it belongs to; empty for actors
-    fields: list[tuple[str, str]]  # (field name, text), FIELDS_PER_ENTRY of them
+    context: str  # the plan it belongs to; for actors empty or "not active"
+    fields: list[tuple[str, str]]  # (field name, text), three of them
     summary: str = ""  # shown under the title when the match is elsewhere
 
     def summary_field(self) -> str:
@@ -117,188 +157,322 @@ class Result:
         return self.entry.summary
 
 
-@dataclass
 class Outcome:
-    query: str
-    hint: str = ""  # why nothing was searched
-    results: list[Result] = field(default_factory=list)
-    truncated: bool = False  # more than MAX_RESULTS matched
-    engine: str = ""
+    """What a search found. ``results`` (at most MAX_RESULTS, best first) and
+    ``truncated`` (more matched) are looked up when first read: one query. ``key`` holds
+    everything they depend on (the query, the reader's role and language, the keys of
+    the plans read and of the actors), so a page may cache what it renders of them under
+    ``key`` and, on a hit, never run the search query."""
+
+    def __init__(self, query: str, *, hint: str = "", engine: str = "",
+                 key: tuple | None = None,
+                 find: Callable[[], tuple[list[Result], bool]] | None = None):
+        self.query = query
+        self.hint = hint  # why nothing was searched
+        self.engine = engine
+        self.key = key
+        self._find = find
+
+    @cached_property
+    def _found(self) -> tuple[list[Result], bool]:
+        return self._find() if self._find else ([], False)
+
+    @property
+    def results(self) -> list[Result]:
+        return self._found[0]
+
+    @property
+    def truncated(self) -> bool:
+        return self._found[1]
 
 
-def search(query: str, *, insider: bool) -> Outcome:
-    """Search ``query`` in what the visitor may read. No query for an empty or too short
-    ``query``; otherwise the corpus's queries (see ``corpus``) and, on PostgreSQL, one
-    ranking query."""
+def search(query: str, *, readings: list[Reading], insider: bool) -> Outcome:
+    """Search ``query`` in what the visitor may read: ``readings`` (``readings_for``), and
+    the actors (all of them for an ``insider``, else the active ones).
+
+    No query for an empty or too short ``query``. On a warm index two: the markers
+    (``refresh``, now), then the search (when ``results`` is first read). A source to
+    (re)build costs its own (``build``)."""
     query = " ".join(query.split())[:200]
+    hint = ""
     if not query:
-        return Outcome(query, hint=_("Type a word to search the goals, actions and actors."))
-    if len(fold(query)) < MIN_LENGTH or not _WORD.search(query):
-        return Outcome(query, hint=_(
-            "Type at least %(n)s letters or digits to search."
-        ) % {"n": MIN_LENGTH})
-    entries = corpus(insider=insider)
-    if connection.vendor == "postgresql":
-        results, truncated = _search_postgresql(entries, query)
-        engine = "postgresql"
-    else:
-        results, truncated = _search_python(entries, query)
-        engine = "python"
-    return Outcome(query, results=results, truncated=truncated, engine=engine)
+        hint = _("Type a word to search the goals, actions and actors.")
+    elif len(fold(query)) < MIN_LENGTH or not _WORD.search(query):
+        hint = _("Type at least %(n)s letters or digits to search.") % {"n": MIN_LENGTH}
+    if hint:
+        return Outcome(query, hint=hint, key=("hint", get_language(), query))
+    actors = Source(ACTORS, None, None)
+    sources = [_source(reading) for reading in readings] + [actors]
+    refresh(sources)
+    engine = "postgresql" if connection.vendor == "postgresql" else "python"
+    # The plan's title, shown with each result, is in the reading's key (its stamp).
+    key = (engine, get_language(), insider, query,
+           tuple(reading.key for reading in readings), actors.key)
+    return Outcome(query, engine=engine, key=key,
+                   find=partial(_find, sources, readings, query, insider, engine))
 
 
-# --- The corpus: what the visitor may read -------------------------------------------------
+def _find(sources: list[Source], readings: list[Reading], query: str, insider: bool,
+          engine: str) -> tuple[list[Result], bool]:
+    """The search itself, over the readable sources' rows. One query."""
+    names = [s.name for s in sources]
+    titles = {r.plan.pk: r.plan.titel for r in readings}
+    rows = SearchEntry.objects.searchable(names, inactive_actors=insider).annotate(
+        position=Case(
+            *(When(source=name, then=Value(i)) for i, name in enumerate(names)),
+            default=Value(len(names)), output_field=IntegerField(),
+        )
+    )
+    if engine == "postgresql":
+        return _search_postgresql(rows, query, titles)
+    entries = [
+        _entry(row, titles)
+        for row in rows.order_by("position", "order").values(*_ROW, "text2", "text3")
+    ]
+    return _search_python(entries, query)
 
 
-def corpus(*, insider: bool) -> list[Entry]:
-    """Every searchable entry, in plan order (goals, actions), then the actors by name.
+# --- The index: sources, freshness, building ------------------------------------------------
 
-    Four queries for insiders (plans, goals, actions, actors), two for others (the latest
-    published version of each public plan, the actors)."""
-    entries = _working_corpus() if insider else _published_corpus()
+
+@dataclass
+class Source:
+    """What one set of index rows is built from: a reading of a plan, or the actors
+    (``reading`` None). ``key`` None: not known before building (the actors')."""
+
+    name: str
+    key: str | None
+    reading: Reading | None
+
+
+def _source(reading: Reading) -> Source:
+    if reading.versie is not None:
+        # A version never changes: built once.
+        return Source(f"versie:{reading.versie.pk}", str(reading.versie.pk), reading)
+    return Source(f"plan:{reading.plan.pk}", "|".join(map(str, reading.key)), reading)
+
+
+def refresh(sources: list[Source]) -> None:
+    """Rebuild every source whose rows are missing or were built from another key.
+
+    One query (the markers, with the actors' current fingerprint) when all are fresh."""
+    markers = SearchEntry.objects.markers(s.name for s in sources).annotate(
+        actors=RawSQL(_actors_key_sql(), ())
+    ).values_list("source", "key", "actors")
+    stored: dict[str, str] = {}
+    actors_key = None
+    for name, key, actors in markers:
+        stored[name] = key
+        actors_key = actors
+    for source in sources:
+        if source.name == ACTORS:
+            source.key = actors_key
+        if source.key is None or stored.get(source.name) != source.key:
+            build(source)
+
+
+def build(source: Source) -> None:
+    """Replace the rows of ``source``, all or nothing.
+
+    Queries: the source's document (none when this process has it, see ``reading``) or
+    the actors (two), then a delete, one insert (SQLite: one per 70 rows) and, on
+    PostgreSQL, one update of the vectors; for a version one more delete (the rows of the
+    plan's older versions, which no one searches any more). Savepoint or transaction
+    around them.
+
+    When another worker builds the same source at the same moment, the second insert
+    fails on the marker's unique constraint; that worker then searches the first one's
+    rows."""
+    table = connection.ops.quote_name(SearchEntry._meta.db_table)
+    try:
+        with transaction.atomic():
+            if source.reading is None:
+                rows = _actor_rows(source)
+            else:
+                rows = _plan_rows(source)
+            with connection.cursor() as cursor:
+                # Raw: SearchEntry.objects.delete() would fetch the rows first (the
+                # project's global delete signals), a cost that grows with the plan.
+                cursor.execute(f"DELETE FROM {table} WHERE source = %s", [source.name])
+                versie = source.reading.versie if source.reading else None
+                if versie is not None:
+                    older = Planversie.objects.filter(
+                        plan_id=versie.plan_id, nummer__lt=versie.nummer
+                    ).order_by().values("pk")
+                    sql, params = older.query.sql_with_params()
+                    cursor.execute(
+                        f"DELETE FROM {table} WHERE plan_id = %s AND versie_id IN ({sql})",
+                        [versie.plan_id, *params],
+                    )
+            SearchEntry.objects.bulk_create(rows)
+            if connection.vendor == "postgresql" and len(rows) > 1:
+                # One UPDATE from the stored texts: cheaper than a vector expression per
+                # row in the INSERT, whose building costs more than the update.
+                SearchEntry.objects.filter(source=source.name).exclude(
+                    kind=SearchEntry.SOURCE
+                ).update(vector=_VECTOR)
+    except IntegrityError:
+        logger.info("Search index: %s was built by another worker meanwhile", source.name)
+
+
+def index_version(versie_id: int) -> None:
+    """Build the index of a published version (``services.publish_version``, after
+    commit). A few queries: the version with its plan, its document, the build."""
+    versie = Planversie.objects.select_related("plan").defer("document").get(pk=versie_id)
+    build(_source(Reading(plan=versie.plan, versie=versie, insider=False)))
+
+
+def _marker(source: Source, **extra) -> SearchEntry:
+    return SearchEntry(source=source.name, key=source.key or "", kind=SearchEntry.SOURCE, **extra)
+
+
+def _plan_rows(source: Source) -> list[SearchEntry]:
+    """The marker, then the goals and actions of the reading's plan document in plan
+    order (an SD, its actions, its ODs each with their actions)."""
+    reading = source.reading
+    where = {"plan_id": reading.plan.pk, "versie_id": reading.versie.pk if reading.versie else None}
+    rows = [_marker(source, **where)]
+
+    def add(**values):
+        rows.append(SearchEntry(source=source.name, key=source.key, order=len(rows),
+                                **where, **values))
+
+    def walk(goals):
+        for goal in goals:
+            add(kind=GOAL, object_id=goal.id, code=goal.code, text1=_clean(goal.formulering),
+                text2=_clean(goal.tagline), text3=_clean(goal.toelichting))
+            for action in goal.acties:
+                add(kind=ACTION, object_id=action.id, code=goal.code, number=action.number,
+                    text1=_clean(action.omschrijving), text2=_clean(action.regierol),
+                    text3=_clean(action.actorrol))
+            walk(goal.children)
+
+    walk(reading.document.sds)
+    return rows
+
+
+def _actor_rows(source: Source) -> list[SearchEntry]:
+    """The marker with the actors' fingerprint (read again here, inside the build's
+    transaction, before the actors), then every actor by name. Two queries."""
+    source.key = _actors_key()
+    rows = [_marker(source)]
     from actoren.models import Actor
 
-    actors = Actor.objects.order_by("naam").values(
-        "pk", "naam", "beschrijving", "aliassen", "actief"
+    actors = Actor.objects.order_by("naam").values_list(
+        "pk", "naam", "aliassen", "beschrijving", "actief"
     )
-    if not insider:
-        actors = actors.filter(actief=True)
-    for actor in actors:
-        entries.append(Entry(
-            kind=ACTOR, pk=actor["pk"], title=actor["naam"],
-            url=reverse("actoren:actor", args=[actor["pk"]]),
-            context="" if actor["actief"] else _("not active"),
-            fields=[("naam", actor["naam"]), ("aliassen", actor["aliassen"]),
-                    ("beschrijving", actor["beschrijving"])],
+    for pk, naam, aliassen, beschrijving, actief in actors:
+        rows.append(SearchEntry(
+            source=source.name, key=source.key, order=len(rows), kind=ACTOR, object_id=pk,
+            text1=_clean(naam), text2=_clean(aliassen), text3=_clean(beschrijving),
+            active=actief,
         ))
-    return entries
+    return rows
 
 
-def _goal_entry(plan_id: int, plan_label: str, goal: dict) -> Entry:
+def _actors_key() -> str:
+    """What the actors' rows depend on (``_actors_key_sql``). One query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_actors_key_sql())
+        return cursor.fetchone()[0]
+
+
+@cache
+def _actors_key_sql() -> str:
+    """The actors' number, highest id and newest audit record (every save and delete
+    through the ORM writes one), as "n:id:history". Three index or count lookups; SQL
+    (the same on SQLite and PostgreSQL) rather than three ORM subqueries, whose building
+    cost more than running them on every search."""
+    from actoren.models import Actor
+
+    actor, history = Actor._meta, Actor.history.model._meta
+    name = connection.ops.quote_name
+    return (
+        f"SELECT COUNT(*) || ':' || COALESCE(MAX({name(actor.pk.column)}), 0) || ':' || "
+        f"(SELECT COALESCE(MAX({name(history.pk.column)}), 0) "
+        f"FROM {name(history.db_table)}) FROM {name(actor.db_table)}"
+    )
+
+
+def _weighted(weights: tuple[str, str, str]) -> SearchVector:
+    return (SearchVector("text1", weight=weights[0], config=CONFIG)
+            + SearchVector("text2", weight=weights[1], config=CONFIG)
+            + SearchVector("text3", weight=weights[2], config=CONFIG))
+
+
+# The vector of a row, its texts weighted as their fields (FIELD_WEIGHTS).
+_VECTOR = Case(
+    *(When(kind=kind, then=_weighted(tuple(FIELD_WEIGHTS[f] for f in names)))
+      for kind, names in FIELDS.items()),
+)
+
+
+# --- Results --------------------------------------------------------------------------------
+
+_ROW = ("kind", "object_id", "plan_id", "code", "number", "text1", "active")
+
+
+def _entry(row: dict, titles: dict[int, str]) -> Entry:
+    """An index row as a result's entry: title, link and context made here, in the
+    reader's language. No query."""
+    kind, pk = row["kind"], row["object_id"]
+    texts = [row.get(f"text{i}", "") for i in (1, 2, 3)]
+    fields = list(zip(FIELDS[kind], texts, strict=True))
+    if kind == GOAL:
+        return Entry(
+            kind=kind, pk=pk, title=f"{row['code']} {texts[0]}",
+            url=reverse("site:doelstelling", args=[row["plan_id"], pk]),
+            context=titles.get(row["plan_id"], ""), fields=fields,
+        )
+    if kind == ACTION:
+        return Entry(
+            kind=kind, pk=pk,
+            title=_("%(goal)s action %(number)s") % {"goal": row["code"], "number": row["number"]},
+            url=reverse("acties:actie", args=[pk]),
+            context=titles.get(row["plan_id"], ""), fields=fields, summary=texts[0],
+        )
     return Entry(
-        kind=GOAL, pk=goal["id"],
-        title=f"{goal['code']} {goal['formulering']}",
-        url=reverse("site:doelstelling", args=[plan_id, goal["id"]]),
-        context=plan_label,
-        fields=[("formulering", goal["formulering"]), ("tagline", goal.get("tagline") or ""),
-                ("toelichting", goal.get("toelichting") or "")],
+        kind=kind, pk=pk, title=texts[0], url=reverse("actoren:actor", args=[pk]),
+        context="" if row["active"] else _("not active"), fields=fields,
     )
-
-
-def _action_entry(plan_label: str, code: str, number: int, actie: dict) -> Entry:
-    return Entry(
-        kind=ACTION, pk=actie["id"],
-        title=_("%(goal)s action %(number)s") % {"goal": code, "number": number},
-        url=reverse("acties:actie", args=[actie["id"]]),
-        context=plan_label,
-        summary=actie["omschrijving"],
-        fields=[("omschrijving", actie["omschrijving"]),
-                ("regierol", actie.get("regierol") or ""),
-                ("actorrol", actie.get("actorrol") or "")],
-    )
-
-
-def _working_corpus() -> list[Entry]:
-    from acties.models import Actie
-
-    from .models import Beleidsplan, Doelstelling
-
-    plans = dict(Beleidsplan.objects.values_list("pk", "titel"))
-    entries: list[Entry] = []
-    goals = Doelstelling.objects.order_by("tree_id", "lft").values(
-        "pk", "plan_id", "code", "formulering", "tagline", "toelichting"
-    )
-    for goal in goals:
-        entries.append(_goal_entry(goal["plan_id"], plans.get(goal["plan_id"], ""), {
-            **goal, "id": goal["pk"],
-        }))
-    numbers: dict[int, int] = {}
-    acties = Actie.objects.in_plan_order().values(
-        "pk", "doelstelling_id", "doelstelling__plan_id", "doelstelling__code",
-        "omschrijving", "regierol", "actorrol",
-    )
-    for actie in acties:
-        goal_id = actie["doelstelling_id"]
-        numbers[goal_id] = numbers.get(goal_id, 0) + 1
-        entries.append(_action_entry(
-            plans.get(actie["doelstelling__plan_id"], ""), actie["doelstelling__code"],
-            numbers[goal_id], {**actie, "id": actie["pk"]},
-        ))
-    return entries
-
-
-def _published_corpus() -> list[Entry]:
-    from .models import Planversie
-
-    latest = Planversie.objects.filter(plan=OuterRef("plan")).order_by("-nummer")
-    versies = (
-        Planversie.objects.filter(plan__publiek=True, nummer=Subquery(latest.values("nummer")[:1]))
-        .select_related("plan")
-        .order_by("-plan__van_jaar", "plan__titel")
-    )
-    entries: list[Entry] = []
-    for versie in versies:
-        label = versie.plan.titel
-
-        def walk(goals, plan_id=versie.plan_id, label=label):
-            for goal in goals:
-                entries.append(_goal_entry(plan_id, label, goal))
-                for number, actie in enumerate(goal["acties"], start=1):
-                    entries.append(_action_entry(label, goal["code"], number, actie))
-                walk(goal["doelstellingen"])
-
-        walk(versie.data()["doelstellingen"])
-    return entries
 
 
 # --- Matching on PostgreSQL ----------------------------------------------------------------
 
-_HEADLINE_OPTIONS = (
-    f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=30, MinWords=12, ShortWord=2, "
-    'MaxFragments=2, FragmentDelimiter=" … "'
-)
-
-_SQL = """
-SELECT t.i, ts_rank(x.v, q.query) AS rank,
-       ts_headline('dutch', t.f1, q.query, %(opts)s),
-       ts_headline('dutch', t.f2, q.query, %(opts)s),
-       ts_headline('dutch', t.f3, q.query, %(opts)s)
-FROM unnest(%(f1)s::text[], %(f2)s::text[], %(f3)s::text[],
-            %(w1)s::text[], %(w2)s::text[], %(w3)s::text[])
-     WITH ORDINALITY AS t(f1, f2, f3, w1, w2, w3, i)
-CROSS JOIN websearch_to_tsquery('dutch', %(q)s) AS q(query)
-CROSS JOIN LATERAL (
-    SELECT setweight(to_tsvector('dutch', t.f1), t.w1::"char")
-        || setweight(to_tsvector('dutch', t.f2), t.w2::"char")
-        || setweight(to_tsvector('dutch', t.f3), t.w3::"char") AS v
-) AS x
-WHERE x.v @@ q.query
-ORDER BY rank DESC, t.i
-LIMIT %(limit)s
-"""
+# The part of a text around its best match (up to 30 words; most texts are shorter).
+# Fragments (MaxFragments) would cost half as much again per text.
+_HEADLINE = {
+    "config": CONFIG, "start_sel": _OPEN, "stop_sel": _CLOSE, "max_words": 30,
+    "min_words": 12, "short_word": 2,
+}
 
 
-def _search_postgresql(entries: list[Entry], query: str) -> tuple[list[Result], bool]:
-    """One query: Dutch full-text search over the entries' texts, ranked, with marks."""
-    if not entries:
-        return [], False
-    params = {"opts": _HEADLINE_OPTIONS, "q": query, "limit": MAX_RESULTS + 1}
-    for slot in range(FIELDS_PER_ENTRY):
-        params[f"f{slot + 1}"] = [_clean(e.fields[slot][1]) for e in entries]
-        params[f"w{slot + 1}"] = [FIELD_WEIGHTS[e.fields[slot][0]] for e in entries]
-    with connection.cursor() as cursor:
-        cursor.execute(_SQL, params)
-        rows = cursor.fetchall()
+def _search_postgresql(rows, query: str, titles: dict[int, str]) -> tuple[list[Result], bool]:
+    """One query: the rows whose vector matches, best first, the matches marked in each
+    text (PostgreSQL computes the headlines of the rows returned only)."""
+    match = SearchQuery(query, search_type="websearch", config=CONFIG)
+    found = list(
+        rows.filter(vector=match)
+        .annotate(
+            rank=SearchRank(F("vector"), match),
+            h1=SearchHeadline("text1", match, **_HEADLINE),
+            h2=SearchHeadline("text2", match, **_HEADLINE),
+            h3=SearchHeadline("text3", match, **_HEADLINE),
+        )
+        .order_by("-rank", "position", "order")
+        .values(*_ROW, "rank", "h1", "h2", "h3")[: MAX_RESULTS + 1]
+    )
     results = []
-    for index, rank, *headlines in rows[:MAX_RESULTS]:
-        entry = entries[index - 1]
+    for row in found[:MAX_RESULTS]:
+        entry = _entry(row, titles)
         snippets = [
             Snippet(name, _marked(headline))
-            for (name, _text), headline in zip(entry.fields, headlines, strict=True)
+            for name, headline in zip(FIELDS[row["kind"]], (row["h1"], row["h2"], row["h3"]),
+                                      strict=True)
             if headline and _OPEN in headline
         ]
-        results.append(Result(entry, float(rank), snippets))
-    return results, len(rows) > MAX_RESULTS
+        results.append(Result(entry, float(row["rank"]), snippets))
+    return results, len(found) > MAX_RESULTS
 
 
 def _marked(text: str) -> SafeString:
@@ -306,8 +480,9 @@ def _marked(text: str) -> SafeString:
     return mark_safe(escape(text).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>"))
 
 
-def _clean(text: str) -> str:
-    return text.replace(_OPEN, "").replace(_CLOSE, "")
+def _clean(text: str | None) -> str:
+    """A text as indexed: never None, without the characters that mark matches."""
+    return (text or "").replace(_OPEN, "").replace(_CLOSE, "")
 
 
 # --- Matching in Python (SQLite) ------------------------------------------------------------
@@ -335,6 +510,8 @@ def _fold_with_positions(text: str) -> tuple[str, list[int]]:
 
 
 def _search_python(entries: list[Entry], query: str) -> tuple[list[Result], bool]:
+    """Every folded word of ``query`` in some text of the entry; ranked by weighted
+    occurrences, then in the entries' order. No query."""
     terms = sorted({fold(word) for word in _WORD.findall(query)}, key=len, reverse=True)
     results = []
     for order, entry in enumerate(entries):

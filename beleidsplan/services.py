@@ -346,4 +346,9 @@ def publish_version(*, plan: Beleidsplan, naam: str, user) -> Planversie:
     )
     versie.document = dump_document(build_plan_document(plan, versie=versie))
     versie.save()
+    # The version's search index, once it is committed (robust: a failure is logged, and
+    # the first search that needs the version builds it then).
+    from .search import index_version
+
+    transaction.on_commit(lambda: index_version(versie.pk), robust=True)
     return versie

@@ -1,14 +1,24 @@
 """Search (beleidsplan/search.py, site:zoeken): finds words in goals, actions and actors,
 regardless of case and accents on both databases, ranks by field, marks the match, and
-gives a hint instead of an error for an empty or too short query."""
+gives a hint instead of an error for an empty or too short query. It searches a stored
+index that follows the plan: the public finds only what was published, insiders find an
+edit at once, and a search costs the same few queries whatever the size of the plan."""
+
+import threading
 
 import pytest
-from django.db import connection
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from acties.models import Actie
 from beleidsplan import search
+from beleidsplan.models import Doelstelling, SearchEntry
+from beleidsplan.reading import readings_for
+from beleidsplan.services import publish_version
 
-from .factories import make_actie, make_actor, make_od, make_plan, make_sd
+from .factories import make_actie, make_actor, make_od, make_plan, make_plan_tree, make_sd
 from .test_site_pages import load_seed
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +30,10 @@ on_postgresql = pytest.mark.skipif(
 
 def zoek(client, q):
     return client.get(reverse("site:zoeken"), {"q": q})
+
+
+def found(client, q) -> list[tuple[str, int]]:
+    return [(r.entry.kind, r.entry.pk) for r in zoek(client, q).context["outcome"].results]
 
 
 @pytest.fixture
@@ -114,7 +128,9 @@ def test_all_words_must_occur(client, seed):
 ])
 def test_empty_or_too_short_query_gives_a_hint(client, q, hint, django_assert_num_queries):
     with django_assert_num_queries(0):
-        response = zoek(client, q)
+        outcome = search.search(q, readings=[], insider=False)
+    assert outcome.hint and not outcome.results
+    response = zoek(client, q)
     assert response.status_code == 200
     assert hint in response.content.decode()
 
@@ -158,3 +174,250 @@ def test_snippet_of_a_long_text_is_cut_around_the_match():
     assert "<mark>Coördinatie</mark>" in snippet
     assert snippet.startswith("… ") and snippet.endswith(" …")
     assert len(snippet) < len(text) / 2
+
+
+# --- What each reader searches --------------------------------------------------------------
+
+
+def test_public_never_finds_an_unpublished_wording(client, seed, stuurgroeplid):
+    goal = Doelstelling.objects.filter(plan=seed, parent__isnull=False).order_by("pk").first()
+    assert found(client, "Zeepbellenfestival") == []
+    goal.formulering = "Een Zeepbellenfestival in elke gemeente"
+    goal.save()
+    assert found(client, "Zeepbellenfestival") == []
+    assert SearchEntry.objects.filter(text1__contains="Zeepbellenfestival").count() == 0
+    client.force_login(stuurgroeplid)
+    assert found(client, "Zeepbellenfestival") == [("doelstelling", goal.pk)]
+    client.logout()
+    assert found(client, "Zeepbellenfestival") == []
+
+
+def test_insiders_find_the_working_state_right_after_an_edit(client, stuurgroeplid):
+    od = make_od(make_sd(make_plan()), "Operationeel")
+    actie = make_actie(od, "Een koorfestival in de regio")
+    client.force_login(stuurgroeplid)
+    assert found(client, "koorfestival") == [("actie", actie.pk)]
+    actie.omschrijving = "Een fanfarefestival in de regio"
+    actie.save()
+    assert found(client, "koorfestival") == []
+    assert found(client, "fanfarefestival") == [("actie", actie.pk)]
+    actie.delete()
+    assert found(client, "fanfarefestival") == []
+
+
+def test_the_public_finds_a_new_wording_once_it_is_published(
+    client, coordinator, django_capture_on_commit_callbacks
+):
+    plan = make_plan()
+    actie = make_actie(make_od(make_sd(plan), "Operationeel"), "Een koorfestival organiseren")
+    publish_version(plan=plan, naam="Eerste", user=coordinator)
+    assert found(client, "koorfestival") == [("actie", actie.pk)]
+    actie.omschrijving = "Een fanfarefestival organiseren"
+    actie.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = publish_version(plan=plan, naam="Tweede", user=coordinator)
+    # Indexed on publication; the first version's rows are gone (no one searches them).
+    assert set(SearchEntry.objects.filter(plan=plan, versie__isnull=False)
+               .values_list("versie", flat=True)) == {second.pk}
+    assert found(client, "fanfarefestival") == [("actie", actie.pk)]
+    assert found(client, "koorfestival") == []
+
+
+def test_a_version_published_before_the_index_is_indexed_at_the_first_search(
+    client, seed, django_assert_num_queries
+):
+    SearchEntry.objects.all().delete()
+    readings = readings_for(AnonymousUser())
+    assert found(client, "Boekenstoet")
+    with django_assert_num_queries(2):
+        outcome = search.search("Boekenstoet", readings=readings, insider=False)
+        assert outcome.results
+
+
+def test_actors_follow_their_changes(client, stuurgroeplid):
+    actor = make_actor("Regionale bibliotheekwerking")
+    assert found(client, "bibliotheekwerking") == [("actor", actor.pk)]
+    actor.naam = "Regionale leesbevordering"
+    actor.save()
+    assert found(client, "bibliotheekwerking") == []
+    assert found(client, "leesbevordering") == [("actor", actor.pk)]
+    actor.actief = False
+    actor.save()
+    assert found(client, "leesbevordering") == []
+    client.force_login(stuurgroeplid)
+    response = zoek(client, "leesbevordering")
+    assert [r.entry.pk for r in response.context["outcome"].results] == [actor.pk]
+    assert "niet actief" in response.content.decode()
+
+
+def test_results_link_to_the_goal_the_action_and_the_actor(client, coordinator, stuurgroeplid):
+    plan = make_plan(titel="Plan voor de regio")
+    sd = make_sd(plan, "Zonnewijzers in de regio")
+    od = make_od(sd, "Operationeel")
+    actie = make_actie(od, "Zonnewijzers plaatsen")
+    actor = make_actor("Zonnewijzervereniging", aliassen="Zonnewijzers")
+    publish_version(plan=plan, naam="Eerste", user=coordinator)
+    for who in (None, stuurgroeplid):
+        if who:
+            client.force_login(who)
+        results = zoek(client, "zonnewijzers").context["outcome"].results
+        links = {(r.entry.kind, r.entry.url, r.entry.context) for r in results}
+        assert links == {
+            ("doelstelling", reverse("site:doelstelling", args=[plan.pk, sd.pk]),
+             "Plan voor de regio"),
+            ("actie", reverse("acties:actie", args=[actie.pk]), "Plan voor de regio"),
+            ("actor", reverse("actoren:actor", args=[actor.pk]), ""),
+        }
+        titles = {r.entry.kind: r.entry.title for r in results}
+        assert titles["actie"] == "SD1-OD1 actie 1"
+        assert titles["doelstelling"] == "SD1 Zonnewijzers in de regio"
+        assert titles["actor"] == "Zonnewijzervereniging"
+
+
+# --- Cost -----------------------------------------------------------------------------------
+
+
+def grow(plan):
+    """Thirty times the actions of the small plan, under four more SDs."""
+    for _ in range(4):
+        sd = make_sd(plan)
+        for _ in range(3):
+            od = make_od(sd)
+            for i in range(5):
+                make_actie(od, f"Nog een actie {i}")
+
+
+@pytest.mark.parametrize("insider", [False, True])
+def test_a_search_runs_two_queries_whatever_the_size_of_the_plan(
+    client, coordinator, stuurgroeplid, insider, django_assert_num_queries
+):
+    plan = make_plan_tree(sds=1, ods=1, acties=2)
+    publish_version(plan=plan, naam="Klein", user=coordinator)
+    user = stuurgroeplid if insider else AnonymousUser()
+    if insider:
+        client.force_login(stuurgroeplid)
+
+    def measure() -> tuple[int, int]:
+        """The results for "actie" and the queries of the page, on a warm index."""
+        zoek(client, "actie")  # builds what changed
+        readings = readings_for(user)
+        with django_assert_num_queries(2):  # the markers, the search
+            outcome = search.search("actie", readings=readings, insider=insider)
+            found = len(outcome.results)
+        with CaptureQueriesContext(connection) as page:
+            assert zoek(client, "actie").status_code == 200
+        return found, len(page)
+
+    small_found, small_page = measure()
+    grow(plan)
+    publish_version(plan=plan, naam="Groter", user=coordinator)
+    assert Actie.objects.filter(doelstelling__plan=plan).count() == 62
+    big_found, big_page = measure()
+    assert big_found > small_found
+    assert big_page == small_page
+
+
+def test_the_results_are_looked_up_when_read_and_their_key_follows_the_plan(
+    stuurgroeplid, django_assert_num_queries
+):
+    od = make_od(make_sd(make_plan()), "Operationeel")
+    actie = make_actie(od, "Een koorfestival in de regio")
+    search.search("koorfestival", readings=readings_for(stuurgroeplid), insider=True)
+    readings = readings_for(stuurgroeplid)
+    with django_assert_num_queries(1):
+        outcome = search.search("koorfestival", readings=readings, insider=True)
+    with django_assert_num_queries(1):
+        assert [r.entry.pk for r in outcome.results] == [actie.pk]
+        assert not outcome.truncated
+    same = search.search("koorfestival", readings=readings_for(stuurgroeplid), insider=True)
+    assert same.key == outcome.key
+    other = search.search("koorfestival", readings=readings_for(stuurgroeplid), insider=False)
+    assert other.key != outcome.key
+    actie.omschrijving = "Een fanfarefestival in de regio"
+    actie.save()
+    edited = search.search("koorfestival", readings=readings_for(stuurgroeplid), insider=True)
+    assert edited.key != outcome.key and edited.results == []
+    make_actor("Koorfestival vzw")
+    actors = search.search("koorfestival", readings=readings_for(stuurgroeplid), insider=True)
+    assert actors.key != edited.key and [r.entry.kind for r in actors.results] == ["actor"]
+
+
+# --- Index -----------------------------------------------------------------------------------
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_building_the_same_source_leave_one_copy(coordinator, monkeypatch, caplog):
+    plan = make_plan()
+    make_actie(make_od(make_sd(plan), "Operationeel"), "Een koorfestival organiseren")
+    versie = publish_version(plan=plan, naam="Eerste", user=coordinator)
+    SearchEntry.objects.all().delete()
+    both_inside = threading.Barrier(2, timeout=10)
+    rows_of = search._plan_rows
+
+    def rows_when_both_are_building(source):
+        rows = rows_of(source)
+        both_inside.wait()  # both transactions are open: both delete, both insert
+        return rows
+
+    monkeypatch.setattr(search, "_plan_rows", rows_when_both_are_building)
+    errors = []
+
+    def worker():
+        try:
+            search.index_version(versie.pk)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert "built by another worker" in caplog.text
+    rows = SearchEntry.objects.filter(source=f"versie:{versie.pk}")
+    assert rows.filter(kind=SearchEntry.SOURCE).count() == 1
+    assert rows.filter(kind="actie").count() == 1
+
+
+# --- PostgreSQL: the query language ----------------------------------------------------------
+
+
+@on_postgresql
+def test_postgresql_folds_accents_and_finds_other_forms_of_a_word(client, stuurgroeplid):
+    od = make_od(make_sd(make_plan()), "Operationeel")
+    coordinate = make_actie(od, "De partners coördineren")
+    books = make_actie(od, "Voorlezen uit boeken")
+    client.force_login(stuurgroeplid)
+    outcome = zoek(client, "coordineren").context["outcome"]
+    assert outcome.engine == "postgresql"
+    assert [r.entry.pk for r in outcome.results] == [coordinate.pk]
+    assert "<mark>coördineren</mark>" in str(outcome.results[0].snippets[0].text)
+    assert found(client, "boek") == [("actie", books.pk)]
+    assert found(client, "COÖRDINEREN") == [("actie", coordinate.pk)]
+
+
+@on_postgresql
+def test_postgresql_reads_the_query_as_a_search_engine_does(client, stuurgroeplid):
+    od = make_od(make_sd(make_plan()), "Operationeel")
+    schools = make_actie(od, "Open bibliotheek voor scholen")
+    clubs = make_actie(od, "Bibliotheek open voor verenigingen")
+    client.force_login(stuurgroeplid)
+    assert found(client, '"open bibliotheek"') == [("actie", schools.pk)]
+    assert found(client, "bibliotheek -scholen") == [("actie", clubs.pk)]
+    assert {pk for _kind, pk in found(client, "scholen or verenigingen")} == {
+        schools.pk, clubs.pk,
+    }
+    assert found(client, "scholen verenigingen") == []
+
+
+@on_postgresql
+def test_postgresql_escapes_the_texts_around_the_marks(client, stuurgroeplid):
+    od = make_od(make_sd(make_plan()), "Operationeel")
+    make_actie(od, "Koorfestival & fanfare", regierol="Tussen <b>ons</b> en 'jullie'")
+    client.force_login(stuurgroeplid)
+    html = zoek(client, "koorfestival").content.decode()
+    assert "<mark>Koorfestival</mark> &amp; fanfare" in html
