@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actoren.models import Gemeente
+from beleidsplan.document import Action, Goal, PlanDocument
 
 from .models import Actie, Voortgangsrapport
 
@@ -222,7 +223,7 @@ class Reach:
 
 
 def spreading(
-    acties: Iterable[dict],
+    acties: Iterable[Action],
     realised_in: dict[int, set[int]],
     gemeenten: dict[int, Gemeente],
     *,
@@ -230,23 +231,22 @@ def spreading(
 ) -> dict[int, Reach]:
     """Per municipality of today, the actions planned there and those realised there.
 
-    ``acties`` are action entries of a ``cultuurregio-plan/1`` document (their
-    ``spreiding`` names municipalities); an action "for all municipalities" is planned in
-    every one. ``realised_in`` maps an action id to the municipality ids of its approved
-    reports. Municipalities that merged count under the new one. No query.
+    ``acties`` are actions of a plan document (their ``spreiding`` names
+    municipalities); an action "for all municipalities" is planned in every one.
+    ``realised_in`` maps an action id to the municipality ids of its approved reports.
+    Municipalities that merged count under the new one. No query.
     """
     target = current_municipality(gemeenten, today=today)
     by_name = {g.naam: g.pk for g in gemeenten.values()}
     current = sorted({target[pk] for pk in gemeenten})
     reach = {pk: Reach() for pk in current}
     for actie in acties:
-        pk = actie["id"]
-        if actie["spreiding"]["alle_gemeenten"]:
+        pk = actie.id
+        if actie.spreiding.alle_gemeenten:
             planned = current
         else:
             planned = {
-                target[by_name[naam]] for naam in actie["spreiding"]["gemeenten"]
-                if naam in by_name
+                target[by_name[naam]] for naam in actie.spreiding.gemeenten if naam in by_name
             }
         for gemeente_id in planned:
             reach[gemeente_id].planned.add(pk)
@@ -260,67 +260,32 @@ def spreading(
 
 
 @dataclass
-class ActionRow:
-    """An action on a progress page: its document entry, goal code, progress and the
-    approved reports of its timeline (oldest first)."""
-
-    data: dict
-    goal_code: str
-    number: int  # its position under its goal, from 1
-    progress: ActionProgress
-    reports: list[Voortgangsrapport]
-
-    @property
-    def id(self) -> int:
-        return self.data["id"]
-
-    @property
-    def label(self) -> str:
-        return _("%(goal)s action %(number)s") % {"goal": self.goal_code, "number": self.number}
-
-
-@dataclass
-class GoalRow:
-    data: dict
-    progress: GoalProgress
-    children: list[GoalRow] = field(default_factory=list)
-    acties: list[ActionRow] = field(default_factory=list)
-    # Actions of other goals that also contribute to this one ("zie ook"): shown, not counted.
-    zie_ook_acties: list[ActionRow] = field(default_factory=list)
-
-    @property
-    def id(self) -> int:
-        return self.data["id"]
-
-    @property
-    def code(self) -> str:
-        return self.data["code"]
-
-    def all_actions(self) -> list[ActionRow]:
-        rows = list(self.acties)
-        for child in self.children:
-            rows.extend(child.all_actions())
-        return rows
-
-
-@dataclass
 class MatrixRow:
-    goal: GoalRow
+    goal: Goal
     cells: list[tuple[int, int]]  # (planned, realised) per municipality column
 
 
 @dataclass
 class PlanProgress:
-    document: dict
-    sds: list[GoalRow]
+    """A plan document with the progress of its actions and goals laid on it, and the
+    planned and realised spreiding per municipality of today."""
+
+    document: PlanDocument
     progress: GoalProgress  # the whole plan
-    actions: dict[int, ActionRow]
     gemeenten: list[Gemeente]  # the matrix's columns: municipalities of today
     matrix: list[MatrixRow]
     reach: dict[int, Reach]
 
-    def action(self, pk: int) -> ActionRow | None:
-        return self.actions.get(pk)
+    @property
+    def sds(self) -> list[Goal]:
+        return self.document.sds
+
+    @property
+    def actions(self) -> dict[int, Action]:
+        return self.document.actions
+
+    def action(self, pk: int) -> Action | None:
+        return self.document.actions.get(pk)
 
 
 def approved_reports(actie_ids: Iterable[int], *, jaar: int | None = None):
@@ -338,29 +303,19 @@ def approved_reports(actie_ids: Iterable[int], *, jaar: int | None = None):
     return reports
 
 
-def document_actions(document: dict) -> list[tuple[dict, dict]]:
-    """Every (goal, action) pair of a document, in plan order."""
-    pairs = []
-
-    def walk(goals):
-        for goal in goals:
-            for actie in goal["acties"]:
-                pairs.append((goal, actie))
-            walk(goal["doelstellingen"])
-
-    walk(document["doelstellingen"])
-    return pairs
-
-
 def build_plan_progress(
-    document: dict,
+    document: PlanDocument | dict,
     reports: Iterable[Voortgangsrapport],
     gemeenten: Iterable[Gemeente],
     *,
     today: date | None = None,
 ) -> PlanProgress:
-    """The progress tree of a document from loaded reports and municipalities. No query
-    (the reports' municipalities must be prefetched)."""
+    """Lay the progress of loaded reports on a document (its actions' ``progress`` and
+    ``reports``, its goals' ``progress``) and work out the spreiding. No query (the
+    reports' municipalities must be prefetched). A dict is read as a new document; a
+    ``PlanDocument`` is changed in place, so give each reading its own."""
+    if isinstance(document, dict):
+        document = PlanDocument.from_dict(document)
     today = today or timezone.localdate()
     by_action: dict[int, list[Voortgangsrapport]] = {}
     for rapport in reports:
@@ -368,53 +323,35 @@ def build_plan_progress(
     for rows in by_action.values():
         rows.sort(key=_period_key)
 
-    actions: dict[int, ActionRow] = {}
-    counters: dict[int, int] = {}
-    for goal, actie in document_actions(document):
-        counters[goal["id"]] = counters.get(goal["id"], 0) + 1
-        rows = by_action.get(actie["id"], [])
-        actions[actie["id"]] = ActionRow(
-            data=actie, goal_code=goal["code"], number=counters[goal["id"]],
-            progress=action_progress(rows), reports=rows,
-        )
+    for action in document.actions.values():
+        action.reports = by_action.get(action.id, [])
+        action.progress = action_progress(action.reports)
 
-    def goal_row(goal: dict) -> GoalRow:
-        children = [goal_row(child) for child in goal["doelstellingen"]]
-        own = [actions[a["id"]] for a in goal["acties"]]
-        row = GoalRow(data=goal, progress=NO_ROLLUP, children=children, acties=own)
-        row.progress = rollup(a.progress for a in row.all_actions())
-        return row
+    def roll(goal: Goal) -> None:
+        for child in goal.children:
+            roll(child)
+        goal.progress = rollup(a.progress for a in goal.all_actions())
 
-    sds = [goal_row(sd) for sd in document["doelstellingen"]]
-    goals: dict[str, GoalRow] = {}
-    for sd in sds:
-        goals[sd.code] = sd
-        for od in sd.children:
-            goals[od.code] = od
-    for row in actions.values():
-        for code in row.data["zie_ook"]:
-            if code in goals and code != row.goal_code:
-                goals[code].zie_ook_acties.append(row)
+    for sd in document.sds:
+        roll(sd)
 
     gemeenten_by_pk = {g.pk: g for g in gemeenten}
     realised_in = {
         pk: {g.pk for rapport in rows for g in rapport.gemeenten.all()}
         for pk, rows in by_action.items()
     }
-    reach = spreading(
-        (row.data for row in actions.values()), realised_in, gemeenten_by_pk, today=today
-    )
+    reach = spreading(document.actions.values(), realised_in, gemeenten_by_pk, today=today)
     columns = sorted((gemeenten_by_pk[pk] for pk in reach), key=lambda g: g.naam.casefold())
     matrix = []
-    for sd in sds:
+    for sd in document.sds:
         ids = {a.id for a in sd.all_actions()}
         matrix.append(MatrixRow(goal=sd, cells=[
             (len(reach[g.pk].planned & ids), len(reach[g.pk].realised & ids)) for g in columns
         ]))
     return PlanProgress(
-        document=document, sds=sds,
-        progress=rollup(row.progress for row in actions.values()),
-        actions=actions, gemeenten=columns, matrix=matrix, reach=reach,
+        document=document,
+        progress=rollup(a.progress for a in document.actions.values()),
+        gemeenten=columns, matrix=matrix, reach=reach,
     )
 
 
@@ -424,15 +361,16 @@ def load_plan_progress(plan, *, document: dict | None = None, today: date | None
 
     A fixed number of queries: three with a document (the approved reports, their
     municipalities, all municipalities), plus build_plan_document's seven without one.
+    Pages read the plan through beleidsplan.readmodel, which memoises this.
     """
     if document is None:
         from beleidsplan.export import build_plan_document
 
         document = build_plan_document(plan)
-    ids = [actie["id"] for _goal, actie in document_actions(document)]
-    reports = list(approved_reports(ids)) if ids else []
+    typed = PlanDocument.from_dict(document)
+    reports = list(approved_reports(typed.actions)) if typed.actions else []
     gemeenten = list(Gemeente.objects.all())
-    return build_plan_progress(document, reports, gemeenten, today=today)
+    return build_plan_progress(typed, reports, gemeenten, today=today)
 
 
 # --- What is due ---------------------------------------------------------------------------

@@ -19,22 +19,20 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from actoren.models import Gemeente
+from beleidsplan.document import Action, Goal, PlanDocument
 
 from .models import Voortgangsrapport
 from .progress import (
     ROLLUP_RULE,
-    ActionRow,
-    GoalRow,
     PlanProgress,
     approved_reports,
     build_plan_progress,
-    document_actions,
 )
 
 
 @dataclass
 class AnnualAction:
-    row: ActionRow  # progress at the end of the year
+    row: Action  # progress at the end of the year
     reports: list[Voortgangsrapport]  # the year's approved reports
 
     @property
@@ -81,7 +79,7 @@ class AnnualReport:
     actions: dict[int, AnnualAction] = field(default_factory=dict)
 
     @property
-    def sds(self) -> list[GoalRow]:
+    def sds(self) -> list[Goal]:
         return self.progress.sds
 
     def action(self, pk: int) -> AnnualAction:
@@ -116,15 +114,15 @@ def load_annual_report(plan, jaar: int, *, document: dict | None = None, versie=
         from beleidsplan.export import build_plan_document
 
         document = build_plan_document(plan)
-    ids = [actie["id"] for _goal, actie in document_actions(document)]
-    reports = (
-        list(approved_reports(ids).filter(jaar__lte=jaar)) if ids else []
-    )
+    # Two readings of one document: progress at the end of the year, and the year's own.
+    at_end, of_year = PlanDocument.from_dict(document), PlanDocument.from_dict(document)
+    ids = list(at_end.actions)
+    reports = list(approved_reports(ids).filter(jaar__lte=jaar)) if ids else []
     gemeenten = list(Gemeente.objects.all())
     year_end = date(jaar, 12, 31)
-    progress = build_plan_progress(document, reports, gemeenten, today=year_end)
+    progress = build_plan_progress(at_end, reports, gemeenten, today=year_end)
     year_progress = build_plan_progress(
-        document, [r for r in reports if r.jaar == jaar], gemeenten, today=year_end
+        of_year, [r for r in reports if r.jaar == jaar], gemeenten, today=year_end
     )
     report = AnnualReport(
         plan=plan, jaar=jaar, versie=versie, progress=progress, year_progress=year_progress
@@ -134,7 +132,7 @@ def load_annual_report(plan, jaar: int, *, document: dict | None = None, versie=
     return report
 
 
-def _goal_status(goal: GoalRow) -> str:
+def _goal_status(goal: Goal) -> str:
     p = goal.progress
     if p.percentage is None:
         text = _("no progress to count")
@@ -166,7 +164,7 @@ def render_xlsx(report: AnnualReport) -> bytes:
     for level, row, annual in report.rows():
         if annual is None:
             sheet.append([
-                row.code, level, row.data["formulering"], _goal_status(row),
+                row.code, level, row.formulering, _goal_status(row),
                 row.progress.percentage, None, None, None, None, None, None,
             ])
             sheet.cell(sheet.max_row, 1).font = Font(bold=True)
@@ -174,7 +172,7 @@ def render_xlsx(report: AnnualReport) -> bytes:
         progress = row.progress
         sheet.append([
             row.goal_code, _("action %(number)s") % {"number": row.number},
-            row.data["omschrijving"],
+            row.omschrijving,
             progress.status_label or _("no approved report"),  # plain str, not lazy
             progress.percentage,
             progress.peildatum,

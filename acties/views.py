@@ -11,32 +11,34 @@ overview of who has not reported is for coordinators only.
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from actoren.models import Actor
-from beleidsplan import caching
-from beleidsplan.access import Reading, login_or_404, reading_of, refuse
 from beleidsplan.comparison import word_diff
 from beleidsplan.models import Beleidsplan
+from beleidsplan.pagecache import (
+    cached_html,
+    conditional_file,
+    digest,
+    file_response,
+    plan_page,
+    release,
+    stored_file,
+)
+from beleidsplan.reading import Reading, login_or_404, refuse, version_documents
 from beleidsplan.views import audit_trail
 from cultuurregio.roles import is_coordinator
 
 from . import reports, services
 from .models import Actie, ActieActor, Voortgangsrapport
-from .progress import CLOSED_STATUSES, ROLLUP_RULE, load_plan_progress
-
-
-def _get_plan_view(request, plan: Beleidsplan) -> Reading:
-    """The plan as the user may read it (beleidsplan.access), or raise."""
-    return reading_of(request, plan)
-
-
-def _get_plan(request, plan_id: int) -> Reading:
-    return _get_plan_view(request, get_object_or_404(Beleidsplan, pk=plan_id))
+from .progress import CLOSED_STATUSES, ROLLUP_RULE
 
 
 def _get_coordinator_plan(request, plan_id: int) -> Beleidsplan:
@@ -46,95 +48,103 @@ def _get_coordinator_plan(request, plan_id: int) -> Beleidsplan:
     return get_object_or_404(Beleidsplan, pk=plan_id)
 
 
-def _progress(view: Reading):
-    return load_plan_progress(view.plan, document=view.document)
+def _years(plan: Beleidsplan) -> range:
+    return range(plan.van_jaar, plan.tot_jaar + 1)
 
 
 # Progress
 
 
-@caching.cached_page(caching.plan_reading("voortgang"))
-@login_or_404
+@plan_page
 def voortgang(request, plan_id: int):
     """Per SD a progress bar, its ODs with theirs, the rule in words, and the planned and
-    realised spreiding per SD and municipality. Fixed queries: the plan, the version, the
-    approved reports with their municipalities, the municipalities (the working state's
-    seven for insiders)."""
-    view = _get_plan(request, plan_id)
-    progress = _progress(view)
+    realised spreiding per SD and municipality. Queries: the reading's (the model is
+    memoised by the plan's stamp; the content cached under it)."""
+    reading: Reading = request.reading
     return render(
         request,
         "acties/voortgang.html",
         {
-            "plan": view.plan,
-            "versie": view.versie,
-            "insider": view.insider,
-            "progress": progress,
+            "plan": reading.plan,
+            "versie": reading.versie,
+            "insider": reading.insider,
+            # Read inside the template's {% cache %} only: not built on a hit.
+            "reading": reading,
+            "page_key": digest((release(), "voortgang", reading.key, reading.role)),
             "rule": ROLLUP_RULE,
-            "years": range(view.plan.van_jaar, view.plan.tot_jaar + 1),
-            "coordinator": view.insider and is_coordinator(request.user),
+            "years": _years(reading.plan),
+            "coordinator": reading.coordinator,
         },
     )
 
 
-@login_or_404
-def actie(request, pk: int):
+def _plan_of_action(view):
+    """Give an action's page its plan: the plan of the action's goal (one query), then the
+    plan's reading (``plan_page``)."""
+
+    @wraps(view)
+    def wrapper(request, pk: int):
+        plan_id = (
+            Actie.objects.filter(pk=pk).values_list("doelstelling__plan_id", flat=True).first()
+        )
+        if plan_id is None:
+            raise Http404
+        return view(request, plan_id, pk)
+
+    return wrapper
+
+
+@_plan_of_action
+@plan_page
+def actie(request, plan_id: int, pk: int):
     """An action: its texts, actors, "zie ook" both ways, progress and the timeline of
-    its approved reports. Fixed queries, as the progress page."""
-    found = get_object_or_404(Actie.objects.select_related("doelstelling__plan"), pk=pk)
-    view = _get_plan_view(request, found.doelstelling.plan)
-    progress = _progress(view)
-    row = progress.action(pk)
+    its approved reports, its history through the versions. Fixed queries: the action's
+    plan, the reading, the plan's versions; for insiders its audit trail."""
+    reading: Reading = request.reading
+    row = reading.document.action(pk)
     if row is None:
         # Not (yet) in the published version the public reads.
         raise Http404
-    goals = {}
-    for sd in progress.sds:
-        goals[sd.code] = sd
-        for od in sd.children:
-            goals[od.code] = od
-    own_goal = goals.get(row.goal_code)
-    history = _action_history(view.plan, pk, insider=view.insider)
+    own_goal = row.goal
+    insider = reading.insider
+    trail = []
+    if insider:
+        trail = audit_trail(Actie.objects.get(pk=pk))
     return render(
         request,
         "acties/actie.html",
         {
-            "history": history,
-            "trail": audit_trail(found) if view.insider else [],
-            "plan": view.plan,
-            "versie": view.versie,
-            "insider": view.insider,
+            "history": _action_history(reading, row),
+            "trail": trail,
+            "plan": reading.plan,
+            "versie": reading.versie,
+            "insider": insider,
             "row": row,
-            "actie": row.data,
+            "actie": row,
             "goal": own_goal,
-            "sd": next(
-                (sd for sd in progress.sds if any(od is own_goal for od in sd.children)),
-                own_goal,
-            ),
-            "zie_ook": [goals[code] for code in row.data["zie_ook"] if code in goals],
-            "also_here": [a for a in own_goal.zie_ook_acties if a.id != pk] if own_goal else [],
+            "sd": own_goal.sd,
+            "zie_ook": row.zie_ook_goals,
+            "also_here": [a for a in own_goal.zie_ook_acties if a.id != pk],
             "timeline": list(reversed(row.reports)),
         },
     )
 
 
-def _action_history(plan: Beleidsplan, actie_id: int, *, insider: bool) -> list[dict]:
+def _action_history(reading: Reading, row) -> list[dict]:
     """The action through the published versions (and the working state for insiders):
     where it stood and how its description read, with a word diff where it changed. One
-    query (the versions' stored documents)."""
+    query (the versions; their documents are read once per process)."""
+    versies = list(reading.plan.versies.defer("document").order_by("nummer"))
+    documents = version_documents(versies)
     states = []
-    for versie in plan.versies.order_by("nummer"):
-        found = _find_action(versie.data(), actie_id)
+    for versie in versies:
+        found = documents[versie.pk].action(row.id)
         if found:
-            states.append({"label": str(versie), **found})
-    if insider:
-        working = (
-            Actie.objects.filter(pk=actie_id)
-            .values_list("doelstelling__code", "omschrijving")
-            .first()
-        )
-        if working:
-            states.append({"label": _("Working state"), "code": working[0], "tekst": working[1]})
+            states.append({"label": str(versie), "code": found.goal.code,
+                           "tekst": found.omschrijving})
+    if reading.insider:
+        states.append({"label": _("Working state"), "code": row.goal.code,
+                       "tekst": row.omschrijving})
     history = []
     for state in states:
         previous = history[-1] if history else None
@@ -155,79 +165,93 @@ def _action_history(plan: Beleidsplan, actie_id: int, *, insider: bool) -> list[
     return history
 
 
-def _find_action(document: dict, actie_id: int) -> dict | None:
-    for sd in document.get("doelstellingen", []):
-        for od in sd.get("doelstellingen", []):
-            for actie in od.get("acties", []):
-                if actie["id"] == actie_id:
-                    return {"code": od["code"], "tekst": actie["omschrijving"]}
-    return None
-
-
 # Annual report
 
 
-def _annual(request, plan_id: int, jaar: int):
-    view = _get_plan(request, plan_id)
-    plan = view.plan
-    if not plan.van_jaar <= jaar <= plan.tot_jaar:
-        return view, None
-    return view, reports.load_annual_report(plan, jaar, document=view.document, versie=view.versie)
+def _annual(reading: Reading, jaar: int):
+    """The annual report of ``jaar`` as this reader reads the plan, or None for a year
+    outside the plan. Costs a whole plan: pages and files keep what they make of it."""
+    plan = reading.plan
+    if jaar not in _years(plan):
+        return None
+    return reports.load_annual_report(
+        plan, jaar, document=reading.document.raw, versie=reading.versie
+    )
 
 
 def _year_not_in_plan(request, plan: Beleidsplan, jaar: int):
     return render(
         request,
         "acties/jaar_buiten_plan.html",
-        {"plan": plan, "jaar": jaar, "years": range(plan.van_jaar, plan.tot_jaar + 1)},
+        {"plan": plan, "jaar": jaar, "years": _years(plan)},
         status=404,
     )
 
 
-@login_or_404
+@plan_page
 def jaarverslag(request, plan_id: int, jaar: int):
-    """The annual report of a year as a page. Fixed queries."""
-    view, report = _annual(request, plan_id, jaar)
-    if report is None:
-        return _year_not_in_plan(request, view.plan, jaar)
+    """The annual report of a year as a page. Queries: the reading's; the content is
+    made once per stamp of the plan and role (the cache)."""
+    reading: Reading = request.reading
+    plan = reading.plan
+    if jaar not in _years(plan):
+        return _year_not_in_plan(request, plan, jaar)
+
+    def make():
+        return render_to_string(
+            "acties/_jaarverslag_body.html",
+            {"report": _annual(reading, jaar), "plan": plan, "jaar": jaar,
+             "rule": ROLLUP_RULE, "link_actions": True},
+        )
+
+    content = cached_html(("jaarverslag", reading.key, reading.role, jaar), make)
     return render(
         request,
         "acties/jaarverslag.html",
-        {
-            "plan": view.plan,
-            "versie": view.versie,
-            "report": report,
-            "jaar": jaar,
-            "years": range(view.plan.van_jaar, view.plan.tot_jaar + 1),
-            "rule": ROLLUP_RULE,
-        },
+        {"plan": plan, "versie": reading.versie, "jaar": jaar, "years": _years(plan),
+         "content": content},
     )
 
 
-@login_or_404
-def jaarverslag_xlsx(request, plan_id: int, jaar: int):
-    view, report = _annual(request, plan_id, jaar)
-    if report is None:
-        return _year_not_in_plan(request, view.plan, jaar)
-    response = HttpResponse(
-        reports.render_xlsx(report),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="jaarverslag-{jaar}.xlsx"'
-    return response
+def _annual_file(kind: str):
+    content_types = {
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pdf": "application/pdf",
+    }
+
+    @plan_page
+    def view(request, plan_id: int, jaar: int):
+        """The annual report as a file, made once per stamp of the plan and role and kept
+        (pagecache.stored_file): no visitor can make the server render it twice."""
+        reading: Reading = request.reading
+        if jaar not in _years(reading.plan):
+            return _year_not_in_plan(request, reading.plan, jaar)
+
+        def make() -> bytes:
+            report = _annual(reading, jaar)
+            if kind == "pdf":
+                return reports.render_pdf(report)
+            return reports.render_xlsx(report)
+
+        def respond():
+            row = stored_file(
+                reading, name=f"jaarverslag-{jaar}.{kind}", live=True,
+                content_type=content_types[kind], filename=f"jaarverslag-{jaar}.{kind}",
+                make=make,
+            )
+            return file_response(row, inline=kind == "pdf")
+
+        return conditional_file(
+            request, respond, etag=digest((release(), reading.key, reading.role, jaar, kind)),
+            public=False,
+        )
+
+    view.__name__ = f"jaarverslag_{kind}"
+    return view
 
 
-@login_or_404
-def jaarverslag_pdf(request, plan_id: int, jaar: int):
-    view, report = _annual(request, plan_id, jaar)
-    if report is None:
-        return _year_not_in_plan(request, view.plan, jaar)
-    response = HttpResponse(
-        reports.render_pdf(report, base_url=request.build_absolute_uri("/")),
-        content_type="application/pdf",
-    )
-    response["Content-Disposition"] = f'inline; filename="jaarverslag-{jaar}.pdf"'
-    return response
+jaarverslag_xlsx = _annual_file("xlsx")
+jaarverslag_pdf = _annual_file("pdf")
 
 
 # The coordinator's overview: who has not reported yet

@@ -31,13 +31,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from acties.models import Actie, ActieActor
-from beleidsplan.models import Planversie
+from beleidsplan.reading import Reading, readings_for
 from cultuurregio.roles import can_see_working_state
 
 from .models import Actor, Gemeente
@@ -84,118 +83,48 @@ class ActionItem:
         return next((rol for pk, _naam, rol in self.actoren if pk == actor_id), "")
 
 
-def _timing(van, tot, tekst) -> str:
-    """As ``Actie.timing``: the timing as written, else the years."""
-    if tekst:
-        return tekst
-    if van and tot and van != tot:
-        return f"{van} - {tot}"
-    return str(van or tot or "")
-
-
-def working_state_actions(queryset, *, with_actors=True, with_places=False) -> list[ActionItem]:
-    """The actions of ``queryset`` from the database rows (the working state), in plan
-    order. One query, plus one for the actors and one for the municipalities when asked."""
-    queryset = queryset.select_related("doelstelling__plan").order_by(
-        "-doelstelling__plan__van_jaar", "doelstelling__plan_id",
-        "doelstelling__tree_id", "doelstelling__lft", "volgorde", "pk",
+def _source(reading: Reading) -> PlanSource:
+    plan, versie = reading.plan, reading.versie
+    if versie is None:
+        return PlanSource(plan.pk, plan.titel, plan.van_jaar, plan.tot_jaar)
+    return PlanSource(
+        plan.pk, plan.titel, plan.van_jaar, plan.tot_jaar,
+        versie_nummer=versie.nummer, versie_naam=versie.naam,
+        versie_datum=versie.gepubliceerd_op,
     )
-    if with_actors:
-        queryset = queryset.prefetch_related(
-            Prefetch("betrokkenen", queryset=ActieActor.objects.select_related("actor"))
-        )
-    if with_places:
-        queryset = queryset.prefetch_related(
-            Prefetch("gemeenten", queryset=Gemeente.objects.only("pk"))
-        )
-    plans: dict[int, PlanSource] = {}
-    items = []
-    for position, actie in enumerate(queryset):
-        plan = actie.doelstelling.plan
-        source = plans.setdefault(
-            plan.pk, PlanSource(plan.pk, plan.titel, plan.van_jaar, plan.tot_jaar)
-        )
-        actoren = []
-        if with_actors:
-            betrokkenen = sorted(
-                actie.betrokkenen.all(), key=lambda b: (b.rol != "trekker", b.actor.naam)
-            )
-            actoren = [(b.actor_id, b.actor.naam, b.rol) for b in betrokkenen]
-        items.append(
-            ActionItem(
-                id=actie.pk,
-                plan=source,
-                position=position,
-                goal_id=actie.doelstelling_id,
-                goal_code=actie.doelstelling.code,
-                goal_formulering=actie.doelstelling.formulering,
-                omschrijving=actie.omschrijving,
-                timing=actie.timing,
-                actoren=actoren,
-                alle_gemeenten=actie.alle_gemeenten,
-                gemeente_ids=frozenset(g.pk for g in actie.gemeenten.all())
-                if with_places
-                else frozenset(),
-            )
-        )
-    return items
 
 
-def published_actions() -> list[ActionItem]:
-    """The actions of the latest published version of every public plan, read from the
-    versions' stored documents. One query, whatever the number of plans and actions."""
-    latest = (
-        Planversie.objects.filter(plan=OuterRef("plan")).order_by("-nummer").values("pk")[:1]
-    )
-    versions = (
-        Planversie.objects.filter(plan__publiek=True, pk=Subquery(latest))
-        .select_related("plan")
-        .order_by("-plan__van_jaar", "plan_id")
-    )
+def plan_actions(readings: list[Reading], pick) -> list[ActionItem]:
+    """The actions ``pick(document)`` chooses from every plan the visitor reads (the
+    working state for insiders, the latest published version of public plans for anyone
+    else; beleidsplan.reading), in plan order. No query besides the plans' models (memoised
+    by their stamps)."""
     items: list[ActionItem] = []
-    for versie in versions:
-        plan = versie.plan
-        source = PlanSource(
-            plan.pk, plan.titel, plan.van_jaar, plan.tot_jaar,
-            versie_nummer=versie.nummer, versie_naam=versie.naam,
-            versie_datum=versie.gepubliceerd_op,
-        )
-        document = versie.data()
+    for reading in readings:
+        document = reading.document
+        source = _source(reading)
         # The document names municipalities; its own list gives their (stable) ids.
-        ids_by_name = {g["naam"]: g["id"] for g in document.get("gemeenten", [])}
-
-        def walk(goals, source=source, ids_by_name=ids_by_name):
-            for goal in goals:
-                for actie in goal.get("acties", []):
-                    spreiding = actie.get("spreiding") or {}
-                    timing = actie.get("timing") or {}
-                    items.append(
-                        ActionItem(
-                            id=actie["id"],
-                            plan=source,
-                            position=len(items),
-                            goal_id=goal["id"],
-                            goal_code=goal["code"],
-                            goal_formulering=goal["formulering"],
-                            omschrijving=actie["omschrijving"],
-                            timing=_timing(
-                                timing.get("van"), timing.get("tot"), timing.get("tekst")
-                            ),
-                            actoren=[
-                                (a["id"], a["naam"], a["rol"]) for a in actie.get("actoren", [])
-                            ],
-                            alle_gemeenten=bool(spreiding.get("alle_gemeenten")),
-                            gemeente_ids=frozenset(
-                                ids_by_name[naam]
-                                for naam in spreiding.get("gemeenten", [])
-                                if naam in ids_by_name
-                            ),
-                        )
-                    )
-                walk(goal.get("doelstellingen", []))
-
-        walk(document.get("doelstellingen", []))
+        ids_by_name = {g.naam: g.id for g in document.gemeenten}
+        for action in pick(document):
+            goal = action.goal
+            items.append(
+                ActionItem(
+                    id=action.id, plan=source, position=len(items), goal_id=goal.id,
+                    goal_code=goal.code, goal_formulering=goal.formulering,
+                    omschrijving=action.omschrijving, timing=action.timing.text,
+                    actoren=[(a.id, a.naam, a.rol) for a in action.actoren],
+                    alle_gemeenten=action.spreiding.alle_gemeenten,
+                    gemeente_ids=frozenset(
+                        ids_by_name[naam] for naam in action.spreiding.gemeenten
+                        if naam in ids_by_name
+                    ),
+                )
+            )
     return items
+
+
+def _all_actions(document) -> list:
+    return list(document.actions.values())
 
 
 def group_by_plan_and_goal(items: list[ActionItem]) -> list[dict]:
@@ -322,19 +251,17 @@ def actor(request, pk: int):
     """An actor: what it is, its municipalities, its actions grouped by goal and the
     actors it works with through shared actions (with how many).
 
-    Fixed queries. Public: the actor, its municipalities, the published versions, the
-    partner actors (four). Steering group and coordinators: the actor, its
-    municipalities, its contact persons, its actions, their actors, the partner actors
-    (six, besides the session and group lookups).
+    Fixed queries: the actor, its municipalities, the readable plans, the partner actors
+    (and the contact persons, for insiders), besides the plans' models (memoised by their
+    stamps) and the session and group lookups.
     """
     insider = can_see_working_state(request.user)
     found = get_object_or_404(Actor, pk=pk)
     municipalities = list(found.gemeenten.order_by("naam"))
     contacts = list(found.contactpersonen.all()) if insider else []
-    if insider:
-        items = working_state_actions(Actie.objects.filter(betrokkenen__actor=found))
-    else:
-        items = [i for i in published_actions() if any(a[0] == found.pk for a in i.actoren)]
+    items = plan_actions(
+        readings_for(request.user), lambda document: document.actions_of_actor(found.pk)
+    )
 
     # Who it works with: every other actor of its actions, counted once per action.
     shared: Counter[int] = Counter()
@@ -380,9 +307,9 @@ def actor(request, pk: int):
 def gemeenten(request):
     """The municipalities of the region with the number of actions that reach each (all
     of them, and those meant for it in particular) and of active actors in it; merged
-    municipalities apart. Fixed queries: the municipalities, the actor links, then the
-    published versions (public, three in all) or the actions and their municipalities
-    (insiders, four besides the session and group lookups)."""
+    municipalities apart. Fixed queries: the municipalities, the actor links, the readable
+    plans (their models are memoised by their stamps), besides the session and group
+    lookups."""
     insider = can_see_working_state(request.user)
     municipalities = list(Gemeente.objects.select_related("opgegaan_in"))
     actor_links = list(
@@ -390,11 +317,7 @@ def gemeenten(request):
             "gemeente_id", "actor_id"
         )
     )
-    items = (
-        working_state_actions(Actie.objects.all(), with_actors=False, with_places=True)
-        if insider
-        else published_actions()
-    )
+    items = plan_actions(readings_for(request.user), _all_actions)
     rows = []
     for gemeente in municipalities:
         places = _places_of(gemeente, municipalities)
@@ -429,9 +352,8 @@ def gemeente(request, pk: int):
     """A municipality: the actions that reach it (those for all municipalities, those
     naming it, and, for a municipality born of a merger, those naming the old ones) and
     the active actors in it. Fixed queries: the municipality, the municipalities that
-    merged into it, the actors and their municipalities, then the published versions
-    (public, five in all) or the actions and their municipalities (insiders, six besides
-    the session and group lookups)."""
+    merged into it, the actors and their municipalities, the readable plans (their models
+    are memoised by their stamps), besides the session and group lookups."""
     insider = can_see_working_state(request.user)
     found = get_object_or_404(Gemeente.objects.select_related("opgegaan_in"), pk=pk)
     voorgangers = list(found.fusiegemeenten.order_by("naam"))
@@ -442,13 +364,10 @@ def gemeente(request, pk: int):
         .prefetch_related(Prefetch("gemeenten", queryset=Gemeente.objects.order_by("naam")))
         .order_by("naam")
     )
-    if insider:
-        items = working_state_actions(
-            Actie.objects.bereikt(found.pk), with_actors=False, with_places=True
-        )
-    else:
-        items = published_actions()
-    items = [i for i in items if reaches(i, found, places)]
+    items = [
+        i for i in plan_actions(readings_for(request.user), _all_actions)
+        if reaches(i, found, places)
+    ]
     names = {g.pk: g.naam for g in voorgangers}
     for item in items:
         # Which old municipality brought the action here (Gooik, for Pajottegem).

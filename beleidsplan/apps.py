@@ -14,8 +14,8 @@ class BeleidsplanConfig(AppConfig):
     verbose_name = _("Policy plan")
 
     def ready(self):
-        # Goal codes keep in step with the tree; cached pages follow the plan's changes.
-        from . import caching, signals  # noqa: F401
+        # Goal codes keep in step with the tree; the plan's stamp with every change.
+        from . import signals, stamps  # noqa: F401
 
         # After the last of our apps migrated, so all permissions exist.
         post_migrate.connect(_ensure_groups, dispatch_uid="cultuurregio_ensure_groups")

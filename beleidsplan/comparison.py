@@ -52,11 +52,12 @@ class _Node:
     extra: dict = field(default_factory=dict)
 
 
-def load_side(plan: Beleidsplan, label: str | int) -> Side:
+def load_side(plan: Beleidsplan, label: str | int, *, working: dict | None = None) -> Side:
     """A version by number, or ``"werk"`` for the working state. One query for a version;
-    the working state costs what ``build_plan_document`` costs. Raises SideNotFound."""
+    the working state is ``working`` (a page's reading has it) or costs what
+    ``build_plan_document`` costs. Raises SideNotFound."""
     if str(label) == WERK:
-        return Side(WERK, build_plan_document(plan))
+        return Side(WERK, working if working is not None else build_plan_document(plan))
     try:
         nummer = int(label)
     except (TypeError, ValueError):

@@ -5,9 +5,11 @@ stored document (so the download shows the plan exactly as it was published), or
 working state built from the current rows (insiders only). One shape in, so the three
 formats and the JSON never disagree.
 
-Access is the version page's (``beleidsplan.views._get_plan``): a public plan's versions
-for anyone; otherwise the steering group and coordinators; an anonymous visitor is sent to
-the login page first, a partner gets a 404.
+Access is the plan's (beleidsplan.reading): a public plan's versions for anyone; otherwise
+the steering group and coordinators; an anonymous visitor is sent to the login page first,
+a partner gets a 404. Every file is made once and kept in the database
+(``pagecache.stored_file``): a version's under the version, the working state's under the
+plan's stamp.
 """
 
 from __future__ import annotations
@@ -16,18 +18,13 @@ import csv
 import io
 from dataclasses import dataclass
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from . import caching
-from .access import login_or_404
-from .export import build_plan_document
 from .models import Beleidsplan, Planversie
-from .views import _get_plan
+from .pagecache import conditional_file, digest, file_response, release, stored_file
+from .reading import login_or_404, published_version, read_plan, refuse
 
 
 @dataclass(frozen=True)
@@ -229,46 +226,71 @@ _TYPES = {
 }
 
 
-def _response(kind: str, body: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=_TYPES[kind])
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
-def _make(kind: str, document: dict, *, plan: Beleidsplan, versie: Planversie | None, name: str):
+def _make(kind: str, document: dict, *, plan: Beleidsplan, versie: Planversie | None) -> bytes:
     if kind == "pdf":
-        return _response(kind, render_pdf(document, plan=plan, versie=versie), f"{name}.pdf")
+        return render_pdf(document, plan=plan, versie=versie)
     rows = action_rows(document)
     if kind == "csv":
-        return _response(kind, render_csv(rows), f"{name}-acties.csv")
+        return render_csv(rows)
     title = f"{plan.titel}: {versie}" if versie else f"{plan.titel}: {_('Working state')}"
-    return _response(kind, render_xlsx(rows, title=title), f"{name}-acties.xlsx")
+    return render_xlsx(rows, title=title)
+
+
+def _filename(kind: str, name: str) -> str:
+    return f"{name}.pdf" if kind == "pdf" else f"{name}-acties.{kind}"
 
 
 def _version_view(kind: str):
-    @caching.cached_page(caching.version_download(kind))
     @login_or_404
     def view(request, plan_id: int, nummer: int):
-        """A published version's download, from its stored document. Two queries besides
-        the user's (the plan, the version)."""
-        plan = _get_plan(request, plan_id)
-        versie = get_object_or_404(Planversie, plan=plan, nummer=nummer)
-        name = f"plan-{plan.pk}-versie-{versie.nummer}"
-        return _make(kind, versie.data(), plan=plan, versie=versie, name=name)
+        """A published version's download, made once from its stored document and kept
+        (pagecache.stored_file). Queries: the reading, the version, the stored file."""
+        reading = read_plan(request, plan_id)
+        versie = published_version(reading, nummer)
+        plan = reading.plan
+
+        def respond():
+            def make():
+                document = Planversie.objects.get(pk=versie.pk).data()
+                return _make(kind, document, plan=plan, versie=versie)
+
+            row = stored_file(
+                reading.with_version(versie), name=kind, content_type=_TYPES[kind],
+                filename=_filename(kind, f"plan-{plan.pk}-versie-{versie.nummer}"), make=make,
+            )
+            return file_response(row)
+
+        return conditional_file(
+            request, respond, etag=digest((release(), versie.pk, kind)),
+            last_modified=versie.gepubliceerd_op, public=plan.publiek,
+        )
 
     view.__name__ = f"versie_{kind}"
     return view
 
 
 def _working_view(kind: str):
-    @caching.cached_page(caching.working_download(kind))
     @login_or_404
     def view(request, plan_id: int):
-        """The working state's download (steering group and coordinators). The plan, then
-        the document's seven queries (``build_plan_document``), whatever the plan's size."""
-        plan = _get_plan(request, plan_id, working_state=True)
-        name = f"plan-{plan.pk}-werkversie"
-        return _make(kind, build_plan_document(plan), plan=plan, versie=None, name=name)
+        """The working state's download (steering group and coordinators), made once per
+        stamp of the plan and kept. Queries: the reading, the stored file (and the
+        making)."""
+        reading = read_plan(request, plan_id)
+        if not reading.insider:
+            refuse(request)
+        plan = reading.plan
+
+        def respond():
+            row = stored_file(
+                reading, name=kind, content_type=_TYPES[kind],
+                filename=_filename(kind, f"plan-{plan.pk}-werkversie"),
+                make=lambda: _make(kind, reading.document.raw, plan=plan, versie=None),
+            )
+            return file_response(row)
+
+        return conditional_file(
+            request, respond, etag=digest((release(), reading.key, kind)), public=False
+        )
 
     view.__name__ = f"werkversie_{kind}"
     return view

@@ -16,6 +16,26 @@ from simple_history.models import HistoricalRecords
 year_validators = [MinValueValidator(2000), MaxValueValidator(2100)]
 
 
+class BeleidsplanQuerySet(models.QuerySet):
+    def leesbaar_voor(self, user):
+        """The plans ``user`` may read: every plan for the steering group and coordinators
+        (they read the working state); for anyone else only public plans with at least one
+        published version (they read the latest one). A filter: no query of its own
+        besides the group check (``can_see_working_state``, one query at most)."""
+        from cultuurregio.roles import can_see_working_state
+
+        if can_see_working_state(user):
+            return self.all()
+        published = Planversie.objects.filter(plan=models.OuterRef("pk"))
+        return self.filter(publiek=True).filter(models.Exists(published))
+
+    def raise_stamp(self) -> int:
+        """Raise the stamp of these plans (one UPDATE). Call inside the transaction of the
+        change, before writing the changed rows (beleidsplan/stamps.py): the plan row is
+        then locked first, in the same order as ``services._lock_plan``."""
+        return self.update(stempel=F("stempel") + 1, gewijzigd_op=timezone.now())
+
+
 class Beleidsplan(models.Model):
     """A six-year policy plan of the region. Old plans stay readable."""
 
@@ -44,7 +64,16 @@ class Beleidsplan(models.Model):
         ),
     )
 
-    history = HistoricalRecords()
+    # What the read model and every cached page of the plan are keyed by: raised in the
+    # same transaction as every change of the plan, its goals, actions, versions,
+    # proposals, approved reports, actors and municipalities (beleidsplan/stamps.py).
+    # It lives in the database, so every worker and host agrees on it.
+    stempel = models.PositiveBigIntegerField(default=0, editable=False)
+    gewijzigd_op = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # The stamp is derived data: raising it is not an edit of the plan.
+    history = HistoricalRecords(excluded_fields=["stempel", "gewijzigd_op"])
+    objects = BeleidsplanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("policy plan")
@@ -637,6 +666,31 @@ class Planversie(models.Model):
     def data(self) -> dict:
         """The stored document, parsed. No query."""
         return json.loads(self.document)
+
+
+class RenderedFile(models.Model):
+    """A download made once and kept in the database, so that no worker renders the same
+    file twice: a published version's PDF, XLSX and CSV (``key`` names the version, which
+    never changes), and the working state's and annual report's files (``key`` holds the
+    plan's stamp). Only the newest file of a ``family`` is kept (``pagecache.stored_file``).
+    Not plan data: never exported, never audited, safe to empty."""
+
+    plan = models.ForeignKey(Beleidsplan, on_delete=models.CASCADE, related_name="+")
+    # The file's identity: family and the stamp or version it was made from.
+    key = models.CharField(max_length=250, unique=True)
+    # The same file for another stamp (older ones are removed when a newer is made).
+    family = models.CharField(max_length=200, db_index=True)
+    content_type = models.CharField(max_length=120)
+    filename = models.CharField(max_length=200)
+    body = models.BinaryField()
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("stored download")
+        verbose_name_plural = _("stored downloads")
+
+    def __str__(self):
+        return self.key
 
 
 # The search index (beleidsplan/search.py). Imported here, not at the top, to keep the

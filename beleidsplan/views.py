@@ -1,9 +1,9 @@
 """Pages of the plan's versions and revision rounds.
 
-Access: a plan's published versions are for everyone when the plan is public
-(``Beleidsplan.publiek``), else only for the steering group and coordinators, who alone see
-the working state and the revision rounds. What a visitor may not know exists is a 404;
-an anonymous visitor is sent to the login page first.
+Access (beleidsplan.reading): a plan's published versions are for everyone when the plan is
+public and has one, else only for the steering group and coordinators, who alone see the
+working state and the revision rounds. What a visitor may not know exists is a 404; an
+anonymous visitor is sent to the login page first.
 """
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ from django.contrib import messages
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cultuurregio.roles import can_see_working_state
 
-from . import caching
-from .access import LoginRequired, login_or_404, refuse  # noqa: F401 (re-exported)
 from .comparison import (
     WERK,
     SideNotFound,
@@ -32,18 +31,27 @@ from .comparison import (
     side_label,
     word_diff,
 )
-from .export import build_plan_document
 from .forms import CompareForm, ReactieForm
 from .models import Beleidsplan, Doelstelling, Herziening, Planversie, Reactie, Wijzigingsvoorstel
+from .pagecache import cached_html, conditional_file, digest, plan_page, release
+from .reading import (  # noqa: F401 (LoginRequired, login_or_404 re-exported)
+    LoginRequired,
+    Reading,
+    login_or_404,
+    published_version,
+    read_plan,
+    refuse,
+    version_documents,
+)
 
 
-def _get_plan(request, plan_id: int, *, working_state: bool = False) -> Beleidsplan:
-    """The plan, if the user may read its versions (or, with ``working_state``, its
-    working state and revision rounds). One or two queries."""
-    plan = get_object_or_404(Beleidsplan, pk=plan_id)
-    if (working_state or not plan.publiek) and not can_see_working_state(request.user):
+def _insiders_only(request) -> Reading:
+    """The reading of a plan page that only the steering group and coordinators see (the
+    working state, revision rounds): anyone else is refused."""
+    reading = request.reading
+    if not reading.insider:
         refuse(request)
-    return plan
+    return reading
 
 
 def _get_proposal(request, pk: int) -> Wijzigingsvoorstel:
@@ -56,12 +64,14 @@ def _get_proposal(request, pk: int) -> Wijzigingsvoorstel:
 # Versions
 
 
-@login_or_404
+@plan_page
 def versies(request, plan_id: int):
-    """The published versions of a plan, with the form to compare two. Three queries."""
-    plan = _get_plan(request, plan_id)
+    """The published versions of a plan, with the form to compare two. Two queries
+    besides the reading's."""
+    reading = request.reading
+    plan = reading.plan
     rows = list(plan.versies.defer("document").select_related("gepubliceerd_door"))
-    with_working = can_see_working_state(request.user)
+    with_working = reading.insider
     form = CompareForm(versies=rows, with_working_state=with_working)
     if len(rows) >= 2:
         form.initial = {"van": str(rows[-2].nummer), "naar": str(rows[-1].nummer)}
@@ -72,55 +82,75 @@ def versies(request, plan_id: int):
     )
 
 
-@caching.cached_page(caching.version_page)
-@login_or_404
+@plan_page
 def versie(request, plan_id: int, nummer: int):
-    """A published version, as the plan was. Renders from the stored document alone."""
-    plan = _get_plan(request, plan_id)
-    row = get_object_or_404(Planversie, plan=plan, nummer=nummer)
+    """A published version, as the plan was. Renders from the stored document alone, once
+    per version and stamp (the cache); on a hit one query besides the reading's."""
+    reading = request.reading
+    row = published_version(reading, nummer)
+
+    def content():
+        return Planversie.objects.get(pk=row.pk).data()
+
     return render(
         request,
         "beleidsplan/versie.html",
-        {"plan": plan, "versie": row, "document": row.data()},
+        {
+            "plan": reading.plan, "versie": row, "document": content,
+            "page_key": digest((release(), "versie", row.pk, reading.plan.stempel)),
+        },
     )
 
 
-@caching.cached_page(caching.version_json)
 @login_or_404
 def versie_json(request, plan_id: int, nummer: int):
-    """The stored ``cultuurregio-plan/1`` text of a version, byte for byte."""
-    plan = _get_plan(request, plan_id)
-    row = get_object_or_404(Planversie, plan=plan, nummer=nummer)
-    response = HttpResponse(row.document, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="plan-{plan.pk}-versie-{nummer}.json"'
-    return response
+    """The stored ``cultuurregio-plan/1`` text of a version, byte for byte, with a strong
+    ETag (the same bytes for everyone who may read them). Queries: the reading, the
+    version (when it is not the latest), its document."""
+    reading = read_plan(request, plan_id)
+    row = published_version(reading, nummer)
 
+    def respond():
+        document = Planversie.objects.values_list("document", flat=True).get(pk=row.pk)
+        response = HttpResponse(document, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'inline; filename="plan-{plan_id}-versie-{nummer}.json"'
+        )
+        return response
 
-@caching.cached_page(caching.working_state)
-@login_or_404
-def werkversie(request, plan_id: int):
-    """The working state, for the steering group and coordinators."""
-    plan = _get_plan(request, plan_id, working_state=True)
-    return render(
-        request,
-        "beleidsplan/versie.html",
-        {"plan": plan, "versie": None, "document": build_plan_document(plan)},
+    return conditional_file(
+        request, respond, etag=digest(("json", row.pk)), last_modified=row.gepubliceerd_op,
+        public=reading.plan.publiek,
     )
 
 
-def _comparison(request, plan: Beleidsplan):
-    """Read ``van`` and ``naar`` from the query string. Returns (form, document or None)."""
+@plan_page
+def werkversie(request, plan_id: int):
+    """The working state, for the steering group and coordinators."""
+    reading = _insiders_only(request)
+    return render(
+        request,
+        "beleidsplan/versie.html",
+        {
+            "plan": reading.plan, "versie": None,
+            "document": lambda: reading.document.raw,
+            "page_key": digest((release(), "werk", reading.key)),
+        },
+    )
+
+
+def _comparison(request, reading: Reading):
+    """Read ``van`` and ``naar`` from the query string. Returns (form, document or None,
+    side-by-side table or None)."""
+    plan = reading.plan
     rows = list(plan.versies.defer("document"))
-    with_working = can_see_working_state(request.user)
-    form = CompareForm(request.GET or None, versies=rows, with_working_state=with_working)
+    form = CompareForm(request.GET or None, versies=rows, with_working_state=reading.insider)
     if not form.is_valid():
         return form, None, None
-    by_number = {str(v.nummer): v for v in rows}
 
     def side(label):
-        if label == WERK:
-            return load_side(plan, WERK)
-        return load_side(plan, by_number[label].nummer)
+        working = reading.document.raw if label == WERK else None
+        return load_side(plan, label, working=working)
 
     try:
         a, b = side(form.cleaned_data["van"]), side(form.cleaned_data["naar"])
@@ -131,43 +161,49 @@ def _comparison(request, plan: Beleidsplan):
     return form, doc, side_by_side(old, new, doc)
 
 
-@caching.cached_page(caching.comparison)
-@login_or_404
+def _comparison_key(request, name: str) -> tuple:
+    reading = request.reading
+    return (name, reading.key, reading.role, request.GET.urlencode())
+
+
+@plan_page
 def vergelijk(request, plan_id: int):
-    """Two states of the plan side by side, aligned by identity. Fixed queries: the plan,
-    its versions (without documents), the two documents, the accepted proposals."""
-    plan = _get_plan(request, plan_id)
-    form, doc, table = _comparison(request, plan)
-    action_rows = [
-        {
-            **entry,
-            "labels": [change_label(k) for k in entry["wijzigingen"]],
-            "moved": "verplaatst" in entry["wijzigingen"],
-        }
-        for entry in (doc["acties"] if doc else [])
-    ]
+    """Two states of the plan side by side, aligned by identity. The content is cached
+    under the plan's stamp; made: the plan's versions (without documents), the two
+    documents, the accepted proposals."""
+    reading = request.reading
+    form, doc, table = _comparison(request, reading)
     status = 400 if request.GET and doc is None else 200
+    content = ""
+    if doc is not None:
+        def make():
+            action_rows = [
+                {
+                    **entry,
+                    "labels": [change_label(k) for k in entry["wijzigingen"]],
+                    "moved": "verplaatst" in entry["wijzigingen"],
+                }
+                for entry in doc["acties"]
+            ]
+            # No request: the content is shared by every reader of the same role.
+            return render_to_string("beleidsplan/_vergelijking.html", {
+                "plan": reading.plan, "doc": doc, "table": table, "action_rows": action_rows,
+                "van_label": side_label(doc["van"]), "naar_label": side_label(doc["naar"]),
+            })
+
+        content = cached_html(_comparison_key(request, "vergelijk"), make)
     return render(
         request,
         "beleidsplan/vergelijk.html",
-        {
-            "plan": plan,
-            "form": form,
-            "doc": doc,
-            "table": table,
-            "action_rows": action_rows,
-            "van_label": side_label(doc["van"]) if doc else "",
-            "naar_label": side_label(doc["naar"]) if doc else "",
-        },
+        {"plan": reading.plan, "form": form, "content": content},
         status=status,
     )
 
 
-@caching.cached_page(caching.comparison_json)
-@login_or_404
+@plan_page
 def vergelijk_json(request, plan_id: int):
-    plan = _get_plan(request, plan_id)
-    form, doc, _table = _comparison(request, plan)
+    reading = request.reading
+    form, doc, _table = _comparison(request, reading)
     if doc is None:
         errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
         if not request.GET:
@@ -181,25 +217,31 @@ def vergelijk_json(request, plan_id: int):
     )
 
 
-@caching.cached_page(caching.goal_history)
-@login_or_404
+@plan_page
 def geschiedenis(request, plan_id: int, doelstelling_id: int):
     """Every wording a goal had, in which versions, through which proposal; beside the
     audit trail of its record. A removed goal keeps its history (from the versions).
 
-    A fixed number of queries: the plan, its versions, the goal, the accepted proposals
-    about it and its audit trail (with users).
+    A fixed number of queries: the reading, the plan's versions (their documents when this
+    process has not read them yet), the goal, the accepted proposals about it and its
+    audit trail (with users).
     """
-    plan = _get_plan(request, plan_id)
-    insider = can_see_working_state(request.user)
-    rows = list(plan.versies.all())
+    reading = request.reading
+    plan = reading.plan
+    insider = reading.insider
+    rows = list(plan.versies.defer("document"))
+    documents = version_documents(rows)
     goal = Doelstelling.objects.filter(plan=plan, pk=doelstelling_id).first()
 
     states = []  # (label, code, formulering, parent code, versie or None)
     for row in rows:
-        found = _find_goal(row.data(), doelstelling_id)
+        found = documents[row.pk].goal(doelstelling_id)
         if found:
-            states.append({"label": str(row), "versie": row, **found})
+            states.append({
+                "label": str(row), "versie": row, "code": found.code,
+                "formulering": found.formulering,
+                "ouder": found.parent.code if found.parent else None,
+            })
     if goal is not None and insider:
         states.append(
             {
@@ -210,9 +252,7 @@ def geschiedenis(request, plan_id: int, doelstelling_id: int):
                 "ouder": goal.parent.code if goal.parent_id else None,
             }
         )
-    if not states and goal is None:
-        raise Http404
-    if not insider and not states:
+    if not states:
         raise Http404
 
     proposals = []
@@ -291,23 +331,6 @@ def _proposals_about(plan: Beleidsplan, goal_id: int) -> list[Wijzigingsvoorstel
     ]
 
 
-def _find_goal(document: dict, goal_id: int):
-    def walk(items, parent):
-        for item in items:
-            if item["id"] == goal_id:
-                return {
-                    "code": item["code"],
-                    "formulering": item["formulering"],
-                    "ouder": parent["code"] if parent else None,
-                }
-            found = walk(item.get("doelstellingen", []), item)
-            if found:
-                return found
-        return None
-
-    return walk(document.get("doelstellingen", []), None)
-
-
 def audit_trail(obj) -> list[dict]:
     """An audited record's history, newest first, each with the fields that changed
     (many-to-many fields and the derived goal code left out, so the diff needs no query).
@@ -329,17 +352,17 @@ def audit_trail(obj) -> list[dict]:
 # Revision rounds
 
 
-@login_or_404
+@plan_page
 def herzieningen(request, plan_id: int):
-    plan = _get_plan(request, plan_id, working_state=True)
+    plan = _insiders_only(request).plan
     rounds = list(plan.herzieningen.all())
     return render(request, "beleidsplan/herzieningen.html", {"plan": plan, "herzieningen": rounds})
 
 
-@login_or_404
+@plan_page
 def herziening(request, plan_id: int, pk: int):
     """A revision round with its proposals and their discussion. Fixed queries."""
-    plan = _get_plan(request, plan_id, working_state=True)
+    plan = _insiders_only(request).plan
     ronde = get_object_or_404(Herziening, plan=plan, pk=pk)
     voorstellen = list(
         ronde.voorstellen.select_related(

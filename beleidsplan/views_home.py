@@ -1,10 +1,10 @@
-from django.db.models import Prefetch
 from django.shortcuts import render
 
-from cultuurregio.roles import can_see_working_state, is_coordinator
+from cultuurregio.roles import can_see_working_state
 
-from .models import Beleidsplan, Herziening, Planversie
-from .site_views import load_state
+from .models import Herziening, Planversie
+from .pagecache import digest, release
+from .reading import readings_for
 
 
 def home(request):
@@ -13,59 +13,47 @@ def home(request):
     open revision rounds (steering group and coordinators) and the other plans.
 
     The current plan is the first the visitor may read (the newest): its working state for
-    the steering group and coordinators, its latest published version for anyone else.
+    the steering group and coordinators, its latest published version for anyone else
+    (beleidsplan.reading). The picture is cached under the plan's stamp.
 
-    Fixed queries: the plans, their versions (without documents), their open revision
-    rounds, then the current plan's document (one query for a published version, seven
-    for the working state) and progress (two or three); plus the session, user and
-    groups of a logged-in visitor.
+    Fixed queries: the readable plans (with their latest versions, for the public); for
+    insiders the plans' versions (without documents) and open revision rounds; the plan's
+    model when this process has none for its stamp; plus the session, user and groups of
+    a logged-in visitor.
     """
     insider = can_see_working_state(request.user)
-    plans = Beleidsplan.objects.prefetch_related(
-        Prefetch("versies", queryset=Planversie.objects.defer("document")),
-        Prefetch(
-            "herzieningen",
-            queryset=Herziening.objects.filter(status=Herziening.Status.OPEN),
-            to_attr="open_rounds",
-        ),
-    )
-    if not insider:
-        plans = plans.filter(publiek=True)
-    plans = list(plans)
+    readings = readings_for(request.user)
+    plans = [reading.plan for reading in readings]
+    if insider:
+        latest = {}
+        for versie in Planversie.objects.filter(plan__in=plans).defer("document").order_by(
+            "plan_id", "nummer"
+        ):
+            latest[versie.plan_id] = versie
+        rounds: dict[int, list[Herziening]] = {}
+        for ronde in Herziening.objects.filter(plan__in=plans, status=Herziening.Status.OPEN):
+            rounds.setdefault(ronde.plan_id, []).append(ronde)
+    else:
+        latest = {reading.plan.pk: reading.versie for reading in readings}
+        rounds = {}
     for plan in plans:
-        versions = list(plan.versies.all())
-        plan.latest_version = max(versions, key=lambda v: v.nummer) if versions else None
+        plan.latest_version = latest.get(plan.pk)
+        plan.open_rounds = rounds.get(plan.pk, [])
 
-    current = next((p for p in plans if insider or p.latest_version), None)
-    state = columns = bands = None
-    if current is not None:
-        versie = None
-        if not insider:
-            # The prefetched versions have no document: read the latest one's.
-            versie = Planversie.objects.get(pk=current.latest_version.pk)
-        state = load_state(current, insider=insider, versie=versie)
-        cards = [
-            {
-                "sd": sd,
-                "colour": state.colour(sd.id),
-                "transversaal": bool(sd.data.get("transversaal")),
-            }
-            for sd in state.sds
-        ]
-        columns = [card for card in cards if not card["transversaal"]]
-        bands = [card for card in cards if card["transversaal"]]
+    current = readings[0] if readings else None
     return render(
         request,
         "home.html",
         {
             "plans": plans,
-            "current": current,
+            "current": current.plan if current else None,
+            "reading": current,
             # The navigation's plan links (base.html) follow the plan on the page.
-            "plan": current,
-            "state": state,
-            "columns": columns,
-            "bands": bands,
+            "plan": current.plan if current else None,
+            "picture_key": digest((release(), "home", current.key, current.role))
+            if current
+            else "",
             "insider": insider,
-            "coordinator": is_coordinator(request.user),
+            "coordinator": bool(current and current.coordinator),
         },
     )

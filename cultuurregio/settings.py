@@ -132,11 +132,12 @@ except ValueError as exc:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache of rendered pages and downloads (beleidsplan/caching.py). By default in the
-# memory of the process: right for one process. With several (gunicorn --workers, several
-# hosts) give them one shared cache, or an edit made through one process is not seen by
-# the others' cached pages: CACHE_URL=redis://host:6379/0 (needs the redis package),
-# memcached://host:11211 (pymemcache), file:///var/cache/cultuurregio, or dummy:// (none).
+# The cache of rendered page content (beleidsplan/pagecache.py). Everything in it is keyed
+# by the plan's stamp, which lives in the database, so any cache is correct with any number
+# of processes and hosts: by default each process keeps its own (memory); a shared one
+# only saves each process rendering the same page once. CACHE_URL=redis://host:6379/0
+# (the `redis` extra), memcached://host:11211 (pymemcache), file:///var/cache/cultuurregio,
+# or dummy:// (none: slower, never different).
 _CACHE_BACKENDS = {
     "locmem": "django.core.cache.backends.locmem.LocMemCache",
     "redis": "django.core.cache.backends.redis.RedisCache",
@@ -161,7 +162,7 @@ CACHES = {
             "dummy": "",
         }[_cache_scheme],
         "TIMEOUT": 24 * 3600,
-        # Memory cache: a few versions' pages and downloads per role (PDFs included).
+        # Memory cache: the big pages of a few plans, versions and roles.
         "OPTIONS": {"MAX_ENTRIES": 1000} if _cache_scheme in ("locmem", "file") else {},
     }
 }

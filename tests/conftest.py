@@ -49,10 +49,16 @@ def coordinator_client(client, coordinator):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Every test starts with an empty page cache (beleidsplan/caching.py), so that query
-    counts and cached pages of one test never leak into another."""
+    """Every test starts with an empty page cache and no memoised read models
+    (beleidsplan/pagecache.py, beleidsplan/reading.py), so that query counts and cached
+    pages of one test never leak into another (a rolled-back test's plan may come back
+    with the same id and stamp)."""
     from django.core.cache import cache
 
+    from beleidsplan.reading import forget_models
+
     cache.clear()
+    forget_models()
     yield
     cache.clear()
+    forget_models()

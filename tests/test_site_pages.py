@@ -328,13 +328,13 @@ def test_spreiding_matrix_shows_planned_and_realised_per_municipality(client, pu
     r = published
     response = client.get(url("spreiding", r.plan.pk))
     assert response.status_code == 200
-    columns = [g.naam for g in response.context["columns"]]
+    columns = [g.naam for g in response.context["page"].columns]
     assert columns == ["Halle", "Lennik", "Pajottegem"]  # Gooik merged into Pajottegem
     # Whole plan per municipality (planned, realised): Halle: voorlezen + kalender, voorlezen
     # realised; Lennik: the calendar, voorlezen realised there (not planned); Pajottegem:
     # Gooik's action and the calendar, Gooik's realised.
-    assert response.context["totals"] == [(2, 1), (1, 1), (2, 1)]
-    groups = response.context["groups"]
+    assert response.context["page"].totals == [(2, 1), (1, 1), (2, 1)]
+    groups = response.context["page"].groups
     assert groups[0]["totals"] == [(1, 1), (0, 1), (1, 1)]  # SD1
     assert groups[1]["totals"] == [(1, 0), (1, 0), (1, 0)]  # SD2
     first = groups[0]["ods"][0]["rows"][0]
@@ -347,7 +347,7 @@ def test_spreiding_matrix_shows_planned_and_realised_per_municipality(client, pu
 def test_spreiding_can_show_only_actions_for_chosen_municipalities(client, published):
     r = published
     response = client.get(url("spreiding", r.plan.pk, toon="gekozen"))
-    rows = [row["row"].id for g in response.context["groups"] for od in g["ods"]
+    rows = [row["row"].id for g in response.context["page"].groups for od in g["ods"]
             for row in od["rows"]]
     assert rows == [r.voorlezen.pk, r.gooikse.pk]
     bad = client.get(url("spreiding", r.plan.pk, toon="alles"))
@@ -358,10 +358,10 @@ def test_spreiding_can_show_only_actions_for_chosen_municipalities(client, publi
 def test_spreiding_of_the_seed(client, seed):
     response = client.get(url("spreiding", seed.pk))
     assert response.status_code == 200
-    names = [g.naam for g in response.context["columns"]]
+    names = [g.naam for g in response.context["page"].columns]
     assert "Pajottegem" in names and "Gooik" not in names
     n = Actie.objects.count()
-    assert response.context["totals"][names.index("Halle")] == (n, 0)
+    assert response.context["page"].totals[names.index("Halle")] == (n, 0)
 
 
 # --- Colours --------------------------------------------------------------------------------
@@ -394,13 +394,21 @@ def test_sd_colours_pass_wcag_aa_contrast():
 
 
 def test_sd_colours_follow_position_columns_then_bands():
-    from beleidsplan.site_views import sd_colours
+    from beleidsplan.document import PlanDocument
 
-    sds = [
-        {"id": 1}, {"id": 2, "transversaal": True}, {"id": 3}, {"id": 4},
-        {"id": 5, "transversaal": True}, {"id": 6}, {"id": 7},
-    ]
-    assert sd_colours(sds) == {
+    def sd(pk, transversaal=False):
+        return {
+            "id": pk, "soort": "SD", "code": f"SD{pk}", "transversaal": transversaal,
+            "tagline": None, "formulering": f"Doel {pk}", "toelichting": None,
+            "spreiding": None, "doelstellingen": [], "acties": [],
+        }
+
+    document = PlanDocument.from_dict({
+        "plan": {"id": 1, "titel": "Plan", "van": 2020, "tot": 2025}, "versie": None,
+        "gemeenten": [],
+        "doelstellingen": [sd(1), sd(2, True), sd(3), sd(4), sd(5, True), sd(6), sd(7)],
+    })
+    assert {goal.id: goal.colour for goal in document.sds} == {
         1: "sd-c1", 2: "sd-t1", 3: "sd-c2", 4: "sd-c3", 5: "sd-t2", 6: "sd-c4", 7: "sd-c1",
     }
 

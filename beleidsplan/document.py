@@ -1,0 +1,263 @@
+"""The plan as pages read it: a typed ``cultuurregio-plan/1`` document with the lookups pages
+need.
+
+One shape for both kinds of reading: ``PlanDocument.from_dict`` takes the document of the
+working state (``export.build_plan_document``) or a published version's stored JSON, so
+every page, download and search walks the plan one way, here, and never by hand. The JSON
+contract itself (``export.py``) is untouched: this is how the application reads it.
+
+The progress of actions and goals (``progress``, ``reports``) is laid on the goals and
+actions afterwards by ``acties.progress.build_plan_progress``; a document is built for one
+reading (beleidsplan/readmodel.py memoises it by the plan's stamp), so each reading has its
+own objects.
+
+Everything here is pure: no query, no cache.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True, slots=True)
+class GemeenteRef:
+    """A municipality as the document names it (those of the plan's period)."""
+
+    id: int
+    naam: str
+    nis: str | None
+    opgegaan_in: int | None
+    fusiedatum: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRef:
+    id: int
+    naam: str
+    rol: str
+
+
+@dataclass(frozen=True, slots=True)
+class Spreiding:
+    alle_gemeenten: bool
+    gemeenten: tuple[str, ...]  # names, as the document writes them
+    toelichting: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    van: int | None
+    tot: int | None
+    tekst: str | None
+
+    @property
+    def text(self) -> str:
+        """The timing as written, else the years ("2020 - 2021", "2021"), as
+        ``Actie.timing``."""
+        if self.tekst:
+            return self.tekst
+        if self.van and self.tot and self.van != self.tot:
+            return f"{self.van} - {self.tot}"
+        return str(self.van or self.tot or "")
+
+    def covers(self, jaar: int) -> bool:
+        """Whether the action runs in ``jaar``; without known years it is not left out."""
+        return not ((self.van is not None and self.van > jaar) or
+                    (self.tot is not None and self.tot < jaar))
+
+
+@dataclass(eq=False)
+class Goal:
+    """An SD or OD. ``children`` are an SD's ODs, ``acties`` its own actions."""
+
+    id: int
+    soort: str
+    code: str
+    transversaal: bool
+    tagline: str | None
+    formulering: str
+    toelichting: str | None
+    spreiding: str | None
+    # The links between goals and actions are left out of repr: the tree holds cycles.
+    children: list[Goal] = field(default_factory=list, repr=False)
+    acties: list[Action] = field(default_factory=list, repr=False)
+    parent: Goal | None = field(default=None, repr=False)
+    # Actions of other goals that also contribute to this one ("zie ook"): shown, not
+    # counted in its progress.
+    zie_ook_acties: list[Action] = field(default_factory=list, repr=False)
+    colour: str = ""  # CSS class of its SD's colour (static/css/site.css)
+    # acties.progress.GoalProgress, laid on by build_plan_progress
+    progress: Any = field(default=None, repr=False)
+
+    @property
+    def is_sd(self) -> bool:
+        return self.parent is None
+
+    @property
+    def sd(self) -> Goal:
+        return self.parent or self
+
+    @property
+    def title(self) -> str:
+        """The short title, else the wording."""
+        return self.tagline or self.formulering
+
+    def all_actions(self) -> list[Action]:
+        """Its own actions, then those of its ODs, in plan order."""
+        rows = list(self.acties)
+        for child in self.children:
+            rows.extend(child.all_actions())
+        return rows
+
+
+@dataclass(eq=False)
+class Action:
+    id: int
+    omschrijving: str
+    regierol: str | None
+    actorrol: str | None
+    spreiding: Spreiding
+    timing: Timing
+    zie_ook: tuple[str, ...]  # codes of the other goals it contributes to
+    actoren: tuple[ActorRef, ...]
+    voortgang: dict | None  # as published in the document
+    goal: Goal = field(repr=False)
+    number: int  # its position under its goal, from 1
+    progress: Any = field(default=None, repr=False)  # acties.progress.ActionProgress
+    # Approved reports, oldest period first; the goals of ``zie_ook``.
+    reports: list = field(default_factory=list, repr=False)
+    zie_ook_goals: list[Goal] = field(default_factory=list, repr=False)
+
+    @property
+    def goal_code(self) -> str:
+        return self.goal.code
+
+    @property
+    def label(self) -> str:
+        return _("%(goal)s action %(number)s") % {"goal": self.goal.code, "number": self.number}
+
+    def rol_van(self, actor_id: int) -> str:
+        return next((a.rol for a in self.actoren if a.id == actor_id), "")
+
+
+# SD colours: classes of static/css/site.css ("SD colours"), by position. The column SDs
+# (not cross-cutting) take the column palette in order, the cross-cutting ones the band
+# palette; a plan with more SDs than colours starts the palette again.
+COLUMN_COLOURS = 4
+BAND_COLOURS = 3
+
+
+class PlanDocument:
+    """A plan document, typed, with its lookups. Build with ``from_dict``; every lookup is
+    a dictionary access."""
+
+    def __init__(self, raw: dict):
+        self.raw = raw  # the cultuurregio-plan/1 dict it was made from
+        self.plan: dict = raw["plan"]
+        self.versie: dict | None = raw["versie"]
+        self.gemeenten = [
+            GemeenteRef(
+                id=g["id"], naam=g["naam"], nis=g.get("nis"),
+                opgegaan_in=g.get("opgegaan_in"),
+                fusiedatum=date.fromisoformat(g["fusiedatum"]) if g.get("fusiedatum") else None,
+            )
+            for g in raw["gemeenten"]
+        ]
+        self.gemeente_names = {g.id: g.naam for g in self.gemeenten}
+        self.sds: list[Goal] = []
+        self.goals: dict[int, Goal] = {}
+        self.by_code: dict[str, Goal] = {}
+        self.actions: dict[int, Action] = {}  # in plan order
+        self._by_actor: dict[int, list[Action]] = {}
+        columns = bands = 0
+        for entry in raw["doelstellingen"]:
+            sd = self._goal(entry, parent=None)
+            if sd.transversaal:
+                sd.colour = f"sd-t{bands % BAND_COLOURS + 1}"
+                bands += 1
+            else:
+                sd.colour = f"sd-c{columns % COLUMN_COLOURS + 1}"
+                columns += 1
+            for od in sd.children:
+                od.colour = sd.colour
+            self.sds.append(sd)
+        for action in self.actions.values():
+            action.zie_ook_goals = [self.by_code[c] for c in action.zie_ook if c in self.by_code]
+            for goal in action.zie_ook_goals:
+                if goal is not action.goal:
+                    goal.zie_ook_acties.append(action)
+            for actor in action.actoren:
+                self._by_actor.setdefault(actor.id, []).append(action)
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> PlanDocument:
+        return cls(raw)
+
+    def _goal(self, entry: dict, parent: Goal | None) -> Goal:
+        goal = Goal(
+            id=entry["id"], soort=entry["soort"], code=entry["code"],
+            transversaal=bool(entry.get("transversaal")), tagline=entry.get("tagline"),
+            formulering=entry["formulering"], toelichting=entry.get("toelichting"),
+            spreiding=entry.get("spreiding"), parent=parent,
+        )
+        self.goals[goal.id] = goal
+        self.by_code[goal.code] = goal
+        for number, raw in enumerate(entry["acties"], start=1):
+            spreiding, timing = raw["spreiding"], raw["timing"]
+            action = Action(
+                id=raw["id"], omschrijving=raw["omschrijving"], regierol=raw["regierol"],
+                actorrol=raw["actorrol"],
+                spreiding=Spreiding(
+                    alle_gemeenten=spreiding["alle_gemeenten"],
+                    gemeenten=tuple(spreiding["gemeenten"]),
+                    toelichting=spreiding["toelichting"],
+                ),
+                timing=Timing(van=timing["van"], tot=timing["tot"], tekst=timing["tekst"]),
+                zie_ook=tuple(raw["zie_ook"]),
+                actoren=tuple(ActorRef(a["id"], a["naam"], a["rol"]) for a in raw["actoren"]),
+                voortgang=raw["voortgang"], goal=goal, number=number,
+            )
+            goal.acties.append(action)
+            self.actions[action.id] = action
+        goal.children = [self._goal(child, parent=goal) for child in entry["doelstellingen"]]
+        return goal
+
+    # --- Lookups (no query) ------------------------------------------------------------
+
+    @property
+    def id(self) -> int:
+        return self.plan["id"]
+
+    def goal(self, pk: int) -> Goal | None:
+        return self.goals.get(pk)
+
+    def action(self, pk: int) -> Action | None:
+        return self.actions.get(pk)
+
+    def actions_of(self, goal: Goal) -> list[Action]:
+        """A goal's own actions (an SD's ODs' actions: ``goal.all_actions()``)."""
+        return goal.acties
+
+    def actions_of_actor(self, actor_id: int) -> list[Action]:
+        """The actions an actor takes part in, in plan order."""
+        return self._by_actor.get(actor_id, [])
+
+    def actor_names(self) -> dict[int, str]:
+        """Every actor of the document's actions: id -> name."""
+        return {pk: next(a.naam for a in actions[0].actoren if a.id == pk)
+                for pk, actions in self._by_actor.items()}
+
+    def existed_during(self, gemeente_fusiedatum: date | None) -> bool:
+        """Whether a municipality with this merger date is one of the plan's period: one
+        that merged into another before the plan started is not ("alle gemeenten" of a
+        2027 plan does not reach Gooik)."""
+        return not (gemeente_fusiedatum and gemeente_fusiedatum <= date(self.plan["van"], 1, 1))
+
+    def names_place(self, action: Action, names: set[str]) -> bool:
+        """Whether an action names one of ``names`` in its spreiding (not "alle
+        gemeenten")."""
+        return any(naam in names for naam in action.spreiding.gemeenten)

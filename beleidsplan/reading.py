@@ -1,0 +1,239 @@
+"""Who reads what of a plan, and the plan as they read it: the one read model of the site.
+
+Who reads what (``Beleidsplan.objects.leesbaar_voor`` says it as a filter):
+
+- the steering group and coordinators (``can_see_working_state``) read the working state of
+  every plan;
+- anyone else reads the latest published version of a plan whose published versions are
+  public (``Beleidsplan.publiek``); a plan without a published version is not public yet.
+- What a visitor may not know exists is a 404; an anonymous visitor of a plan that is not
+  public is first sent to the login page (views raise ``LoginRequired``, ``login_or_404``
+  turns it into the redirect).
+
+What they read is a ``Reading``: the plan (with its stamp), the published version or None
+for the working state, and whether the reader is an insider. ``Reading.model`` is the plan
+document (beleidsplan/document.py) with the progress of its actions laid on it, built from
+the rows (working state) or from the version's stored JSON, and memoised in this process
+under the plan's stamp, which lives in the database (beleidsplan/stamps.py). A memoised
+model is never stale: a change raises the stamp, every worker reads the new stamp on its
+next request and builds the model again. The memo only saves work; it is bounded and holds
+nothing another worker needs to agree on.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cached_property, wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import OuterRef, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from acties.progress import PlanProgress, approved_reports, build_plan_progress
+from actoren.models import Gemeente
+from cultuurregio.roles import can_see_working_state, is_coordinator
+
+from .document import PlanDocument
+from .export import build_plan_document
+from .models import Beleidsplan, Planversie
+
+
+class LoginRequired(Exception):
+    """Raised by the access helpers for an anonymous visitor: answer with the login page."""
+
+
+def login_or_404(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except LoginRequired:
+            return redirect_to_login(request.get_full_path())
+
+    return wrapper
+
+
+def refuse(request):
+    """Raise what a user who may not see something gets: login first, else 404."""
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    raise Http404
+
+
+@dataclass
+class Reading:
+    """What a user reads of a plan: the working state (``versie`` None, ``insider``) or a
+    published version (its row without the document)."""
+
+    plan: Beleidsplan
+    versie: Planversie | None
+    insider: bool
+    coordinator: bool = False
+
+    @property
+    def key(self) -> tuple:
+        """What everything this reader sees of the plan depends on: the plan's stamp
+        (every change of its rows, reports, actors and municipalities raises it) and the
+        state read. The same on every worker and host."""
+        changed = self.plan.gewijzigd_op.isoformat() if self.plan.gewijzigd_op else ""
+        state = self.versie.pk if self.versie else "werk"
+        # Today too: a municipality's merger takes effect on its date (progress.spreading).
+        today = timezone.localdate().isoformat()
+        return (self.plan.pk, self.plan.stempel, changed, state, today)
+
+    @property
+    def role(self) -> str:
+        """Who the page is for, as far as its content differs: coordinators see links the
+        steering group does not, the steering group sees the working state."""
+        if self.coordinator:
+            return "coordinator"
+        return "insider" if self.insider else "public"
+
+    def with_version(self, versie: Planversie) -> Reading:
+        """The same reader, reading another published version of the plan (a version's
+        downloads and pages)."""
+        return Reading(plan=self.plan, versie=versie, insider=self.insider,
+                       coordinator=self.coordinator)
+
+    @cached_property
+    def model(self) -> PlanProgress:
+        """The plan as this reader reads it, with progress (memoised by ``key``)."""
+        return plan_model(self)
+
+    @property
+    def document(self) -> PlanDocument:
+        return self.model.document
+
+
+def read_plan(request, plan_id: int) -> Reading:
+    """The reading of plan ``plan_id`` for this user, or refuse (404, or the login page
+    first for an anonymous visitor of a plan that is not public).
+
+    Queries: the user's groups (logged in, at most two), then one: the plan (insiders) or
+    the plan's latest version with the plan (anyone else). A refusal costs one more.
+    """
+    user = request.user
+    if can_see_working_state(user):
+        plan = Beleidsplan.objects.filter(pk=plan_id).first()
+        if plan is None:
+            raise Http404
+        return Reading(plan=plan, versie=None, insider=True, coordinator=is_coordinator(user))
+    versie = (
+        Planversie.objects.filter(plan_id=plan_id, plan__publiek=True)
+        .select_related("plan")
+        .defer("document")
+        .order_by("-nummer")
+        .first()
+    )
+    if versie is not None:
+        return Reading(plan=versie.plan, versie=versie, insider=False)
+    plan = Beleidsplan.objects.filter(pk=plan_id).first()
+    if plan is not None and not plan.publiek:
+        refuse(request)
+    raise Http404  # no such plan, or a public plan with nothing published yet
+
+
+def published_version(reading: Reading, nummer: int) -> Planversie:
+    """Published version ``nummer`` of the reading's plan (without its document), or 404.
+    No query when it is the version the reader reads anyway, else one."""
+    if reading.versie is not None and reading.versie.nummer == nummer:
+        return reading.versie
+    found = (
+        Planversie.objects.defer("document").select_related("plan")
+        .filter(plan=reading.plan, nummer=nummer).first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def readings_for(user) -> list[Reading]:
+    """Every plan ``user`` may read, newest first, as readings (home, actors,
+    municipalities, search). One query for insiders (the plans), one for anyone else (the
+    latest version of every public plan, with its plan), besides the group check."""
+    if can_see_working_state(user):
+        coordinator = is_coordinator(user)
+        return [
+            Reading(plan=plan, versie=None, insider=True, coordinator=coordinator)
+            for plan in Beleidsplan.objects.all()
+        ]
+    latest = Planversie.objects.filter(plan=OuterRef("plan")).order_by("-nummer")
+    versies = (
+        Planversie.objects.filter(plan__publiek=True, pk=Subquery(latest.values("pk")[:1]))
+        .select_related("plan")
+        .defer("document")
+        .order_by("-plan__van_jaar", "plan__titel")
+    )
+    return [Reading(plan=v.plan, versie=v, insider=False) for v in versies]
+
+
+# --- The memo of read models -------------------------------------------------------------
+
+MEMO_SIZE = 8  # plans × states × stamps kept per process (a 10x plan is a few MB)
+_memo: OrderedDict[tuple, PlanProgress] = OrderedDict()
+_lock = threading.Lock()
+
+
+def plan_model(reading: Reading) -> PlanProgress:
+    """The reading's plan document with progress. From the memo when this process built
+    it for the same stamp; otherwise built: the working state from the rows
+    (``build_plan_document``'s seven queries) or the version's stored document (one), then
+    the approved reports with their municipalities and the municipalities (three)."""
+    key = reading.key
+    with _lock:
+        found = _memo.get(key)
+        if found is not None:
+            _memo.move_to_end(key)
+            return found
+    if reading.versie is None:
+        raw = build_plan_document(reading.plan)
+    else:
+        raw = json.loads(
+            Planversie.objects.values_list("document", flat=True).get(pk=reading.versie.pk)
+        )
+    document = PlanDocument.from_dict(raw)
+    reports = list(approved_reports(document.actions)) if document.actions else []
+    model = build_plan_progress(document, reports, list(Gemeente.objects.all()))
+    with _lock:
+        _memo[key] = model
+        _memo.move_to_end(key)
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
+    return model
+
+
+_versions: OrderedDict[int, PlanDocument] = OrderedDict()
+VERSIONS_SIZE = 16
+
+
+def version_documents(versies: list[Planversie]) -> dict[int, PlanDocument]:
+    """The typed documents of published versions, by version id (histories read every
+    version). A published version never changes, so its document is kept in this process
+    under its id; the missing ones are read in one query (none when all are kept)."""
+    found: dict[int, PlanDocument] = {}
+    with _lock:
+        for versie in versies:
+            if versie.pk in _versions:
+                found[versie.pk] = _versions[versie.pk]
+                _versions.move_to_end(versie.pk)
+    missing = [versie.pk for versie in versies if versie.pk not in found]
+    if missing:
+        for pk, text in Planversie.objects.filter(pk__in=missing).values_list("pk", "document"):
+            found[pk] = PlanDocument.from_dict(json.loads(text))
+        with _lock:
+            for pk in missing:
+                _versions[pk] = found[pk]
+            while len(_versions) > VERSIONS_SIZE:
+                _versions.popitem(last=False)
+    return found
+
+
+def forget_models() -> None:
+    """Empty this process's memos (tests; never needed for correctness)."""
+    with _lock:
+        _memo.clear()
+        _versions.clear()
