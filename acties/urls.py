@@ -2,8 +2,6 @@ from django.urls import path
 
 from . import views
 
-app_name = "acties"
-
 urlpatterns = [
     # Progress of a plan and of an action (public for a public plan: approved reports only)
     path("plan/<int:plan_id>/voortgang/", views.voortgang, name="voortgang"),

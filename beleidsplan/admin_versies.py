@@ -367,7 +367,7 @@ class PlanversieAdmin(admin.ModelAdmin):
     def site_link(self, obj):
         return format_html(
             '<a href="{}">{}</a>',
-            reverse("beleidsplan:versie", args=[obj.plan_id, obj.nummer]),
+            reverse("plan:versie", args=[obj.plan_id, obj.nummer]),
             gettext("view"),
         )
 

@@ -2,8 +2,6 @@ from django.urls import path
 
 from . import downloads
 
-app_name = "downloads"
-
 urlpatterns = [
     # A published version: its actions (CSV, XLSX) and the whole plan (PDF). Its JSON is
     # beleidsplan:versie_json.

@@ -212,7 +212,7 @@ class Doelstelling(MPTTModel):
         identity, not by code)."""
         from django.urls import reverse
 
-        return reverse("site:doelstelling", args=[self.plan_id, self.pk])
+        return reverse("plan:doelstelling", args=[self.plan_id, self.pk])
 
     def delete(self, *args, **kwargs):
         # mptt closes the gap in the tree before Django deletes the row; when the delete is

@@ -1,4 +1,4 @@
-"""Search over goals, actions and actors (the page site:zoeken), from a stored index.
+"""Search over goals, actions and actors (the page plan:zoeken), from a stored index.
 
 What is searched is exactly what the visitor may read, as ``reading.readings_for`` says:
 the steering group and coordinators search the working state of every plan; anyone else
@@ -421,14 +421,14 @@ def _entry(row: dict, titles: dict[int, str]) -> Entry:
     if kind == GOAL:
         return Entry(
             kind=kind, pk=pk, title=f"{row['code']} {texts[0]}",
-            url=reverse("site:doelstelling", args=[row["plan_id"], pk]),
+            url=reverse("plan:doelstelling", args=[row["plan_id"], pk]),
             context=titles.get(row["plan_id"], ""), fields=fields,
         )
     if kind == ACTION:
         return Entry(
             kind=kind, pk=pk,
             title=_("%(goal)s action %(number)s") % {"goal": row["code"], "number": row["number"]},
-            url=reverse("acties:actie", args=[pk]),
+            url=reverse("plan:actie", args=[pk]),
             context=titles.get(row["plan_id"], ""), fields=fields, summary=texts[0],
         )
     return Entry(

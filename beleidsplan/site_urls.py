@@ -1,11 +1,9 @@
-"""The plan online (namespace ``site``): the plan as the nota shows it, its goals, its
+"""The plan online (namespace ``plan``, cultuurregio/urls.py): the nota table, its goals, its
 spreading over the region, and search."""
 
 from django.urls import path
 
 from . import site_views
-
-app_name = "site"
 
 urlpatterns = [
     # The plan as the nota shows it, and a goal by identity (its id, not its code)

@@ -392,5 +392,10 @@ def zoeken(request):
     outcome = site_search.search(query, readings=readings, insider=insider)
     return render(
         request, "site/zoeken.html",
-        {"outcome": outcome, "q": outcome.query, "insider": insider},
+        {
+            "outcome": outcome, "q": outcome.query, "insider": insider,
+            # The results are looked up only when this content is not kept yet: the key
+            # holds every reading's stamp and the actors' state (beleidsplan.search).
+            "results_key": digest((release(), "zoeken", outcome.key)),
+        },
     )

@@ -2,8 +2,6 @@ from django.urls import path
 
 from . import views
 
-app_name = "beleidsplan"
-
 urlpatterns = [
     # Published versions and comparisons
     path("plan/<int:plan_id>/versies/", views.versies, name="versies"),

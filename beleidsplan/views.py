@@ -415,4 +415,4 @@ def _herziening_url(voorstel: Wijzigingsvoorstel) -> str:
     from django.urls import reverse
 
     ronde = voorstel.herziening
-    return reverse("beleidsplan:herziening", args=[ronde.plan_id, ronde.pk])
+    return reverse("plan:herziening", args=[ronde.plan_id, ronde.pk])

@@ -3,17 +3,26 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from acties import urls as progress_urls
+from beleidsplan import download_urls, site_urls
+from beleidsplan import urls as version_urls
 from beleidsplan.views_home import home
 
 from . import views as site_views
 
+# Every page of a plan under one namespace, ``plan:`` (plan:plan, plan:doelstelling,
+# plan:actie, plan:versie, plan:versie_pdf, plan:voortgang, ...), whichever app renders it.
+plan_pages = [
+    *site_urls.urlpatterns,
+    *version_urls.urlpatterns,
+    *download_urls.urlpatterns,
+    *progress_urls.urlpatterns,
+]
+
 urlpatterns = [
     # Public site
     path("", home, name="home"),
-    path("", include("beleidsplan.urls")),
-    path("", include("beleidsplan.download_urls")),
-    path("", include("beleidsplan.site_urls")),
-    path("", include("acties.urls")),
+    path("", include((plan_pages, "plan"))),
     path("partner/", include("acties.partner_urls")),
     path("", include("actoren.urls")),
     # About the site: the plan's words, the accessibility statement

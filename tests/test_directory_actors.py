@@ -186,10 +186,10 @@ def test_actor_page_shows_what_it_is_and_its_actions_by_goal(client, network):
     # Grouped by goal code, each action linked to its page with the actor's role.
     assert page.index("SD1-OD1") < page.index("Taalpunt uitbouwen") < page.index("SD1-OD2")
     assert page.index("SD1-OD2") < page.index("Boekenstoet organiseren")
-    assert f'href="{reverse("acties:actie", args=[network.a1.pk])}"' in page
-    assert f'href="{reverse("acties:actie", args=[network.a2.pk])}"' in page
+    assert f'href="{reverse("plan:actie", args=[network.a1.pk])}"' in page
+    assert f'href="{reverse("plan:actie", args=[network.a2.pk])}"' in page
     # Each goal heading leads to the goal's page (by identity).
-    assert f'href="{reverse("site:doelstelling", args=[network.plan.pk, network.od1.pk])}"' in page
+    assert f'href="{reverse("plan:doelstelling", args=[network.plan.pk, network.od1.pk])}"' in page
     rows = {i.omschrijving: i.rol for g in response.context["plans"] for goal in g["goals"]
             for i in goal["actions"]}
     assert rows == {"Taalpunt uitbouwen": "trekker", "Boekenstoet organiseren": "partner"}

@@ -133,7 +133,7 @@ def test_municipality_page_shows_the_actions_that_reach_it(client, region):
     assert "2 acties specifiek voor deze gemeente" in page
     assert "1 actie voor alle gemeenten van de regio" in page
     for actie in (region.overal, region.in_halle, region.beide):
-        assert f'href="{reverse("acties:actie", args=[actie.pk])}"' in page
+        assert f'href="{reverse("plan:actie", args=[actie.pk])}"' in page
     assert "Boerenkrijg in Gooik" not in page
     assert "Bibliotheek Halle" in page
     assert "Gestopt koor" not in page

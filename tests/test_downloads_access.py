@@ -6,15 +6,12 @@ import io
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from beleidsplan.services import publish_version
 
 from .factories import make_actie, make_od, make_plan, make_plan_tree, make_sd
-
-from .queries import cold, warm  # noqa: F401
+from .queries import cold
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +31,7 @@ def plan(coordinator):
 
 
 def url(name, *args):
-    return reverse(f"downloads:{name}", args=args)
+    return reverse(f"plan:{name}", args=args)
 
 
 def version_urls(plan):
@@ -128,8 +125,8 @@ def test_a_plan_made_private_is_refused_even_when_its_download_is_cached(client,
 
 
 def test_version_page_links_every_download(client, plan):
-    text = client.get(reverse("beleidsplan:versie", args=[plan.pk, 1])).content.decode()
-    assert reverse("beleidsplan:versie_json", args=[plan.pk, 1]) in text
+    text = client.get(reverse("plan:versie", args=[plan.pk, 1])).content.decode()
+    assert reverse("plan:versie_json", args=[plan.pk, 1]) in text
     for target in version_urls(plan):
         assert target in text
     assert "het hele plan als PDF" in text
@@ -137,14 +134,14 @@ def test_version_page_links_every_download(client, plan):
 
 
 def test_versions_list_links_the_downloads(client, plan):
-    text = client.get(reverse("beleidsplan:versies", args=[plan.pk])).content.decode()
+    text = client.get(reverse("plan:versies", args=[plan.pk])).content.decode()
     for target in version_urls(plan):
         assert target in text
 
 
 def test_working_state_page_links_its_downloads(client, plan, stuurgroeplid):
     client.force_login(stuurgroeplid)
-    text = client.get(reverse("beleidsplan:werkversie", args=[plan.pk])).content.decode()
+    text = client.get(reverse("plan:werkversie", args=[plan.pk])).content.decode()
     for target in working_urls(plan):
         assert target in text
 

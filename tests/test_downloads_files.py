@@ -44,7 +44,7 @@ def _empty_cache():
 
 
 def url(name, *args):
-    return reverse(f"downloads:{name}", args=args)
+    return reverse(f"plan:{name}", args=args)
 
 
 def seed_actions(document):

@@ -5,9 +5,8 @@ once, every change seen at once by every worker, and nobody served another user'
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.http import http_date
@@ -16,7 +15,6 @@ from acties.models import Actie, ActieActor
 from beleidsplan.models import Beleidsplan, RenderedFile
 from beleidsplan.services import publish_version
 
-from .queries import warm
 from .factories import (
     make_actie,
     make_actor,
@@ -26,6 +24,7 @@ from .factories import (
     make_sd,
     make_user,
 )
+from .queries import warm
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +43,7 @@ def site(coordinator):
 
 
 def url(name, *args, query=""):
-    return reverse(f"beleidsplan:{name}", args=args) + query
+    return reverse(f"plan:{name}", args=args) + query
 
 
 def text(response) -> str:
@@ -72,7 +71,7 @@ def test_repeated_request_with_the_etag_gets_304(client, site):
 def test_files_of_a_public_version_may_be_kept_by_a_proxy(client, site):
     for target in (
         url("versie_json", site.plan.pk, 1),
-        reverse("downloads:versie_csv", args=[site.plan.pk, 1]),
+        reverse("plan:versie_csv", args=[site.plan.pk, 1]),
     ):
         first = client.get(target)
         assert first["ETag"].startswith('"')  # strong: the same bytes for everyone
@@ -368,7 +367,7 @@ def test_a_change_by_another_process_shows_at_once(client, site, stuurgroeplid):
     """Another worker or host changes the rows: nothing in this process hears of it but
     the stamp in the database (raw SQL here, as another process's writes would be)."""
     client.force_login(stuurgroeplid)
-    target = reverse("site:plan", args=[site.plan.pk])
+    target = reverse("plan:plan", args=[site.plan.pk])
     assert "UiT-pas invoeren" in text(client.get(target))
     with connection.cursor() as cursor:
         cursor.execute(
@@ -380,7 +379,7 @@ def test_a_change_by_another_process_shows_at_once(client, site, stuurgroeplid):
 
 
 def test_a_plan_made_private_stops_at_once_even_from_a_warm_worker(client, site, partner_a):
-    target = reverse("site:plan", args=[site.plan.pk])
+    target = reverse("plan:plan", args=[site.plan.pk])
     assert client.get(target).status_code == 200
     Beleidsplan.objects.filter(pk=site.plan.pk).update(publiek=False)  # no signal at all
     assert client.get(target).status_code == 302
@@ -394,9 +393,9 @@ def test_without_a_cache_the_pages_are_the_same(client, site, settings, who, req
     if who != "anonymous":
         client.force_login(request.getfixturevalue(who))
     pages = [
-        reverse("home"), reverse("site:plan", args=[site.plan.pk]),
-        reverse("site:spreiding", args=[site.plan.pk]),
-        reverse("acties:voortgang", args=[site.plan.pk]), url("versie", site.plan.pk, 1),
+        reverse("home"), reverse("plan:plan", args=[site.plan.pk]),
+        reverse("plan:spreiding", args=[site.plan.pk]),
+        reverse("plan:voortgang", args=[site.plan.pk]), url("versie", site.plan.pk, 1),
         url("vergelijk", site.plan.pk, query="?van=1&naar=2"),
     ]
     cached = [_main(client.get(page)) for page in pages]
@@ -405,7 +404,7 @@ def test_without_a_cache_the_pages_are_the_same(client, site, settings, who, req
     assert [_main(client.get(page)) for page in pages] == cached
     site.od.formulering = "Zonder cache meteen zichtbaar"
     site.od.save()
-    working = _main(client.get(reverse("site:plan", args=[site.plan.pk])))
+    working = _main(client.get(reverse("plan:plan", args=[site.plan.pk])))
     assert ("Zonder cache meteen zichtbaar" in working) == (who != "anonymous")
 
 
@@ -415,14 +414,14 @@ def _main(response) -> str:
 
 
 def test_a_versions_file_is_made_once(client, site):
-    target = reverse("downloads:versie_xlsx", args=[site.plan.pk, 1])
+    target = reverse("plan:versie_xlsx", args=[site.plan.pk, 1])
     first = client.get(target)
     assert RenderedFile.objects.count() == 1
     # The reading, version 1 (not the latest) and the stored file: nothing is made again.
     assert warm(client, target) == 3
     assert client.get(target).content == first.content
     # Another version, another file; an edit of the working state changes neither.
-    client.get(reverse("downloads:versie_xlsx", args=[site.plan.pk, 2]))
+    client.get(reverse("plan:versie_xlsx", args=[site.plan.pk, 2]))
     site.od.formulering = "Nog anders"
     site.od.save()
     client.get(target)
@@ -433,7 +432,7 @@ def test_the_working_states_file_follows_the_stamp_and_keeps_only_the_newest(
     client, site, stuurgroeplid
 ):
     client.force_login(stuurgroeplid)
-    target = reverse("downloads:werk_csv", args=[site.plan.pk])
+    target = reverse("plan:werk_csv", args=[site.plan.pk])
     assert "Drempels wegwerken" in client.get(target).content.decode("utf-8-sig")
     site.od.formulering = "Drempels afbouwen"
     site.od.save()

@@ -46,8 +46,8 @@ def site(coordinator, actor_a):
 
 def url(site, jaar, suffix="/"):
     if suffix == "/":
-        return reverse("acties:jaarverslag", args=[site.plan.pk, jaar])
-    return reverse(f"acties:jaarverslag_{suffix}", args=[site.plan.pk, jaar])
+        return reverse("plan:jaarverslag", args=[site.plan.pk, jaar])
+    return reverse(f"plan:jaarverslag_{suffix}", args=[site.plan.pk, jaar])
 
 
 def test_annual_report_page(client, site):

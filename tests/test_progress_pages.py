@@ -6,11 +6,8 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from acties.models import Bijlage, Voortgangsrapport
@@ -26,9 +23,8 @@ from .factories import (
     make_sd,
     make_user,
 )
+from .queries import cold, warm
 from .test_progress_rollup import make_rapport
-
-from .queries import cold, warm  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -76,11 +72,11 @@ def site(coordinator, actor_a, actor_b):
 
 
 def voortgang_url(plan):
-    return reverse("acties:voortgang", args=[plan.pk])
+    return reverse("plan:voortgang", args=[plan.pk])
 
 
 def actie_url(actie):
-    return reverse("acties:actie", args=[actie.pk])
+    return reverse("plan:actie", args=[actie.pk])
 
 
 # --- The progress page ------------------------------------------------------------------------
@@ -151,7 +147,7 @@ def test_a_public_plan_without_a_published_version_is_not_public_yet(client, stu
 
 
 def test_unknown_plan_is_404(client):
-    assert client.get(reverse("acties:voortgang", args=[999999])).status_code == 404
+    assert client.get(reverse("plan:voortgang", args=[999999])).status_code == 404
 
 
 def test_home_links_the_progress_page(client, site):
@@ -209,14 +205,14 @@ def test_action_of_a_non_public_plan(client, site, who, request):
 
 
 def test_unknown_action_is_404(client):
-    assert client.get(reverse("acties:actie", args=[999999])).status_code == 404
+    assert client.get(reverse("plan:actie", args=[999999])).status_code == 404
 
 
 # --- Who has not reported yet -----------------------------------------------------------------
 
 
 def rapportering_url(plan, periode=None):
-    url = reverse("acties:rapportering", args=[plan.pk])
+    url = reverse("plan:rapportering", args=[plan.pk])
     return f"{url}?periode={periode}" if periode else url
 
 
@@ -335,7 +331,7 @@ def test_overview_query_count_is_fixed(coordinator_client, coordinator):
 
 def test_annual_report_query_count_is_fixed(client, coordinator):
     small, large = counts_at_two_sizes(
-        client, lambda plan: reverse("acties:jaarverslag", args=[plan.pk, 2021]), coordinator
+        client, lambda plan: reverse("plan:jaarverslag", args=[plan.pk, 2021]), coordinator
     )
     assert small == large
     # Cold: the reading, the plan's model (the version's document, the approved reports
@@ -345,7 +341,7 @@ def test_annual_report_query_count_is_fixed(client, coordinator):
 
 
 def test_annual_report_page_is_made_once_per_stamp(client, site):
-    target = reverse("acties:jaarverslag", args=[site.plan.pk, THIS_YEAR])
+    target = reverse("plan:jaarverslag", args=[site.plan.pk, THIS_YEAR])
     # Warm: the reading alone; the report is kept under the plan's stamp.
     assert warm(client, target) == 1
 
@@ -376,7 +372,7 @@ def test_review_queue_opens_on_the_submitted_reports(coordinator_client, site):
     everything = list(changelist(coordinator_client, "?fase=alle").context["cl"].result_list)
     assert set(everything) == {site.submitted, site.approved, site.draft}
     html = response.content.decode()
-    assert reverse("acties:rapportering", args=[site.plan.pk]) in html
+    assert reverse("plan:rapportering", args=[site.plan.pk]) in html
 
 
 def test_review_queue_search_and_bad_filter(coordinator_client, site):

@@ -1,4 +1,4 @@
-"""Who reads what on the plan's pages (site:plan, site:doelstelling, site:spreiding, the home
+"""Who reads what on the plan's pages (plan:plan, plan:doelstelling, plan:spreiding, the home
 page and search): anonymous visitors and partners read the latest published version of a
 public plan; the steering group and coordinators read the working state; a non-public plan
 is for the steering group and coordinators only."""
@@ -37,9 +37,9 @@ def login(client, request, who):
 
 def pages(plan, sd, od):
     return {
-        "plan": reverse("site:plan", args=[plan.pk]),
-        "doelstelling": reverse("site:doelstelling", args=[plan.pk, od.pk]),
-        "spreiding": reverse("site:spreiding", args=[plan.pk]),
+        "plan": reverse("plan:plan", args=[plan.pk]),
+        "doelstelling": reverse("plan:doelstelling", args=[plan.pk, od.pk]),
+        "spreiding": reverse("plan:spreiding", args=[plan.pk]),
     }
 
 
@@ -93,7 +93,7 @@ def test_home_shows_a_non_public_plan_only_to_insiders(client, site, who, reques
     html = client.get(reverse("home")).content.decode()
     insider = who in ("stuurgroeplid", "coordinator")
     assert ("Beleidsplan Zennevallei" in html) is insider
-    assert (reverse("site:plan", args=[plan.pk]) in html) is insider
+    assert (reverse("plan:plan", args=[plan.pk]) in html) is insider
 
 
 @pytest.mark.parametrize("who", PERSONAS)
@@ -103,16 +103,16 @@ def test_home_shows_the_working_state_only_to_insiders(client, site, who, reques
     insider = who in ("stuurgroeplid", "coordinator")
     assert ("Drempels wegwerken (ontwerp)" in html) is insider
     assert ("Werkversie (niet gepubliceerd)" in html) is insider
-    assert (reverse("beleidsplan:herzieningen", args=[site[0].pk]) in html) is insider
+    assert (reverse("plan:herzieningen", args=[site[0].pk]) in html) is insider
 
 
 @pytest.mark.parametrize("who", PERSONAS)
 def test_search_finds_unpublished_text_only_for_insiders(client, site, who, request):
     login(client, request, who)
     insider = who in ("stuurgroeplid", "coordinator")
-    html = client.get(reverse("site:zoeken"), {"q": "gepubliceerd overleg"}).content.decode()
+    html = client.get(reverse("plan:zoeken"), {"q": "gepubliceerd overleg"}).content.decode()
     assert ("Geheime nieuwe actie" in html) is insider
-    html = client.get(reverse("site:zoeken"), {"q": "samenbrengen"}).content.decode()
+    html = client.get(reverse("plan:zoeken"), {"q": "samenbrengen"}).content.decode()
     assert "1 resultaat voor" in html
 
 
@@ -123,15 +123,15 @@ def test_search_leaves_out_non_public_plans_for_outsiders(client, site, who, req
     plan.save()
     login(client, request, who)
     insider = who in ("stuurgroeplid", "coordinator")
-    html = client.get(reverse("site:zoeken"), {"q": "samenbrengen"}).content.decode()
+    html = client.get(reverse("plan:zoeken"), {"q": "samenbrengen"}).content.decode()
     assert ("Gepubliceerde actie" in html) is insider
 
 
 def test_navigation_links_the_plan_pages(client, site):
     plan = site[0]
-    html = client.get(reverse("site:plan", args=[plan.pk])).content.decode()
+    html = client.get(reverse("plan:plan", args=[plan.pk])).content.decode()
     nav = html.split('aria-label="Hoofdmenu"')[1].split("</nav>")[0]
-    assert f'href="{reverse("site:plan", args=[plan.pk])}" aria-current="page"' in nav
-    assert reverse("site:spreiding", args=[plan.pk]) in nav
-    assert reverse("beleidsplan:versies", args=[plan.pk]) in nav
-    assert reverse("site:zoeken") in nav
+    assert f'href="{reverse("plan:plan", args=[plan.pk])}" aria-current="page"' in nav
+    assert reverse("plan:spreiding", args=[plan.pk]) in nav
+    assert reverse("plan:versies", args=[plan.pk]) in nav
+    assert reverse("plan:zoeken") in nav

@@ -37,7 +37,7 @@ def load_seed(coordinator=None) -> Beleidsplan:
 
 
 def url(name, *args, **query):
-    path = reverse(f"site:{name}", args=args)
+    path = reverse(f"plan:{name}", args=args)
     if query:
         path += "?" + "&".join(f"{k}={v}" for k, v in query.items())
     return path
@@ -114,7 +114,7 @@ def test_home_draws_the_seed_plan_with_sd_colours_and_taglines(client, seed):
     n_actions = Actie.objects.filter(doelstelling__parent=sd1).count()
     assert f"{n_ods} operationele doelstellingen · {n_actions} acties" in html
     assert url("doelstelling", seed.pk, sd1.pk) in html
-    assert reverse("acties:voortgang", args=[seed.pk]) in html
+    assert reverse("plan:voortgang", args=[seed.pk]) in html
     assert "Versie 1: De nota hoe ze was" in html
 
 
@@ -159,7 +159,7 @@ def test_nota_table_shows_every_action_of_the_seed(client, seed):
     assert len(action_rows(html)) == Actie.objects.count()
     assert "Boekenstoet" in html
     boekenstoet = Actie.objects.get(omschrijving__contains="Boekenstoet")
-    assert reverse("acties:actie", args=[boekenstoet.pk]) in html
+    assert reverse("plan:actie", args=[boekenstoet.pk]) in html
     # Column headings link to the glossary.
     for word in ("regierol", "actorrol", "spreiding"):
         assert f'href="{reverse("glossary")}#{word}"' in html
@@ -259,7 +259,7 @@ def test_goal_page_shows_its_fields_actions_and_history_link(client, region, stu
     assert "met aandacht voor de kleinste" in html
     assert url("doelstelling", r.plan.pk, r.sd1.pk) in html  # its SD
     assert action_rows(html) == [str(r.voorlezen.pk), str(r.gooikse.pk)]
-    assert reverse("beleidsplan:geschiedenis", args=[r.plan.pk, r.od1.pk]) in html
+    assert reverse("plan:geschiedenis", args=[r.plan.pk, r.od1.pk]) in html
     assert 'value="75"' in html  # 50 % and done (100 %)
 
 
@@ -276,7 +276,7 @@ def test_goal_page_shows_see_also_both_ways(client, seed):
     boekenstoet = Actie.objects.get(omschrijving__contains="Boekenstoet")
     target = boekenstoet.zie_ook.get()
     own = boekenstoet.doelstelling
-    action_url = reverse("acties:actie", args=[boekenstoet.pk])
+    action_url = reverse("plan:actie", args=[boekenstoet.pk])
     # On the goal it refers to: listed among other goals' actions contributing to it.
     html = client.get(url("doelstelling", seed.pk, target.pk)).content.decode()
     section = html.split("Acties van andere doelstellingen die ook bijdragen aan")[1]
@@ -318,7 +318,7 @@ def test_goal_not_in_what_the_visitor_reads_is_404_with_its_history(client, publ
     assert response.status_code == 404
     html = response.content.decode()
     assert "Deze doelstelling staat niet (meer) in het plan" in html
-    assert reverse("beleidsplan:geschiedenis", args=[r.plan.pk, new_od.pk]) in html
+    assert reverse("plan:geschiedenis", args=[r.plan.pk, new_od.pk]) in html
 
 
 # --- Spreiding ------------------------------------------------------------------------------

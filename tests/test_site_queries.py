@@ -4,8 +4,6 @@ municipalities, actors and reports, a new published version), for the public (pu
 version) and the steering group (working state)."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from acties.models import Actie, Voortgangsrapport
@@ -50,12 +48,12 @@ def page_urls(plan) -> dict[str, str]:
     gemeente = Gemeente.objects.order_by("pk").first()
     return {
         "home": reverse("home"),
-        "plan": reverse("site:plan", args=[plan.pk]),
-        "plan_filtered": reverse("site:plan", args=[plan.pk])
+        "plan": reverse("plan:plan", args=[plan.pk]),
+        "plan_filtered": reverse("plan:plan", args=[plan.pk])
         + f"?gemeente={gemeente.pk}&jaar=2021&status=geen",
-        "doelstelling": reverse("site:doelstelling", args=[plan.pk, od.pk]),
-        "spreiding": reverse("site:spreiding", args=[plan.pk]),
-        "zoeken": reverse("site:zoeken") + "?q=actie",
+        "doelstelling": reverse("plan:doelstelling", args=[plan.pk, od.pk]),
+        "spreiding": reverse("plan:spreiding", args=[plan.pk]),
+        "zoeken": reverse("plan:zoeken") + "?q=actie",
     }
 
 

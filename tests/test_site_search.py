@@ -1,4 +1,4 @@
-"""Search (beleidsplan/search.py, site:zoeken): finds words in goals, actions and actors,
+"""Search (beleidsplan/search.py, plan:zoeken): finds words in goals, actions and actors,
 regardless of case and accents on both databases, ranks by field, marks the match, and
 gives a hint instead of an error for an empty or too short query. It searches a stored
 index that follows the plan: the public finds only what was published, insiders find an
@@ -29,7 +29,7 @@ on_postgresql = pytest.mark.skipif(
 
 
 def zoek(client, q):
-    return client.get(reverse("site:zoeken"), {"q": q})
+    return client.get(reverse("plan:zoeken"), {"q": q})
 
 
 def found(client, q) -> list[tuple[str, int]]:
@@ -72,13 +72,13 @@ def test_efficientie_finds_the_goal_and_links_its_page(client, seed):
     results = zoek(client, "efficientie").context["outcome"].results
     goals = [r.entry for r in results if r.entry.kind == "doelstelling"]
     assert goals
-    assert goals[0].url.startswith(reverse("site:plan", args=[seed.pk]))
+    assert goals[0].url.startswith(reverse("plan:plan", args=[seed.pk]))
 
 
 def test_boekenstoet_leads_to_the_action(client, seed):
     results = zoek(client, "Boekenstoet").context["outcome"].results
     assert results[0].entry.kind == "actie"
-    assert results[0].entry.url == reverse("acties:actie", args=[results[0].entry.pk])
+    assert results[0].entry.url == reverse("plan:actie", args=[results[0].entry.pk])
 
 
 def test_finds_actors_by_name_alias_and_description(client):
@@ -263,9 +263,9 @@ def test_results_link_to_the_goal_the_action_and_the_actor(client, coordinator, 
         results = zoek(client, "zonnewijzers").context["outcome"].results
         links = {(r.entry.kind, r.entry.url, r.entry.context) for r in results}
         assert links == {
-            ("doelstelling", reverse("site:doelstelling", args=[plan.pk, sd.pk]),
+            ("doelstelling", reverse("plan:doelstelling", args=[plan.pk, sd.pk]),
              "Plan voor de regio"),
-            ("actie", reverse("acties:actie", args=[actie.pk]), "Plan voor de regio"),
+            ("actie", reverse("plan:actie", args=[actie.pk]), "Plan voor de regio"),
             ("actor", reverse("actoren:actor", args=[actor.pk]), ""),
         }
         titles = {r.entry.kind: r.entry.title for r in results}

@@ -6,7 +6,6 @@ import json
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,8 +15,7 @@ from beleidsplan.services import accept_proposal, publish_version
 from cultuurregio import roles
 
 from .factories import make_actie, make_od, make_plan, make_plan_tree, make_sd, make_user
-
-from .queries import cold, warm  # noqa: F401
+from .queries import cold
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +68,7 @@ def site(coordinator):
 
 
 def url(name, *args):
-    return reverse(f"beleidsplan:{name}", args=args)
+    return reverse(f"plan:{name}", args=args)
 
 
 def page_urls(site):

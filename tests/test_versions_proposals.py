@@ -660,7 +660,7 @@ def test_publishing_needs_a_name(tree):
 
 def test_published_version_never_changes_when_the_working_state_does(tree, client):
     versie = publish_version(plan=tree.plan, naam="Versie een", user=tree.user)
-    url = reverse("beleidsplan:versie_json", args=[tree.plan.pk, 1])
+    url = reverse("plan:versie_json", args=[tree.plan.pk, 1])
 
     def exports():
         out = StringIO()

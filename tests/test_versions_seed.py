@@ -102,7 +102,7 @@ def test_version_2_is_the_plan_after_the_revision(seed):
 
 
 def test_comparison_json_on_the_site_is_the_compare_document(seed, client):
-    url = reverse("beleidsplan:vergelijk_json", args=[seed.plan.pk])
+    url = reverse("plan:vergelijk_json", args=[seed.plan.pk])
 
     response = client.get(url, {"van": 1, "naar": 2})
 
@@ -239,7 +239,7 @@ def test_comparison_page_shows_the_moves_of_sd2_od4s_actions(seed, client):
     """SD2-OD4's actions went to the goal that now has the code SD2-OD4 (the old
     SD1-OD1): the page still shows them as moved, from one SD2-OD4 to the other."""
     response = client.get(
-        reverse("beleidsplan:vergelijk", args=[seed.plan.pk]), {"van": 1, "naar": 2}
+        reverse("plan:vergelijk", args=[seed.plan.pk]), {"van": 1, "naar": 2}
     )
 
     text = response.content.decode()
