@@ -36,7 +36,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from beleidsplan.reading import Reading, readings_for
+from beleidsplan.pagecache import visitor_page
+from beleidsplan.reading import Reading, readings_of
 from cultuurregio.roles import can_see_working_state
 
 from .models import Actor, Gemeente
@@ -247,6 +248,7 @@ def lijst(request):
 # --- An actor ---------------------------------------------------------------------------
 
 
+@visitor_page
 def actor(request, pk: int):
     """An actor: what it is, its municipalities, its actions grouped by goal and the
     actors it works with through shared actions (with how many).
@@ -260,7 +262,7 @@ def actor(request, pk: int):
     municipalities = list(found.gemeenten.order_by("naam"))
     contacts = list(found.contactpersonen.all()) if insider else []
     items = plan_actions(
-        readings_for(request.user), lambda document: document.actions_of_actor(found.pk)
+        readings_of(request), lambda document: document.actions_of_actor(found.pk)
     )
 
     # Who it works with: every other actor of its actions, counted once per action.
@@ -304,6 +306,7 @@ def actor(request, pk: int):
 # --- Municipalities ---------------------------------------------------------------------
 
 
+@visitor_page
 def gemeenten(request):
     """The municipalities of the region with the number of actions that reach each (all
     of them, and those meant for it in particular) and of active actors in it; merged
@@ -317,7 +320,7 @@ def gemeenten(request):
             "gemeente_id", "actor_id"
         )
     )
-    items = plan_actions(readings_for(request.user), _all_actions)
+    items = plan_actions(readings_of(request), _all_actions)
     rows = []
     for gemeente in municipalities:
         places = _places_of(gemeente, municipalities)
@@ -348,6 +351,7 @@ def _sources(items: list[ActionItem]) -> list[PlanSource]:
     return list(seen.values())
 
 
+@visitor_page
 def gemeente(request, pk: int):
     """A municipality: the actions that reach it (those for all municipalities, those
     naming it, and, for a municipality born of a merger, those naming the old ones) and
@@ -365,7 +369,7 @@ def gemeente(request, pk: int):
         .order_by("naam")
     )
     items = [
-        i for i in plan_actions(readings_for(request.user), _all_actions)
+        i for i in plan_actions(readings_of(request), _all_actions)
         if reaches(i, found, places)
     ]
     names = {g.pk: g.naam for g in voorgangers}

@@ -4,6 +4,8 @@ Three layers, each keyed by what the page depends on (``Reading.key``: the plan'
 which lives in the database, and the state read), so that several workers and hosts agree
 without telling each other anything:
 
+- ``for_visitors``: a page for anonymous visitors, which names no one, is kept whole and
+  served without rendering.
 - ``plan_page``: conditional requests (``django.views.decorators.http.condition``): an
   ``ETag`` made of the reading's key, the query string and the viewer; a browser that has
   the page gets a 304 without the page being built.
@@ -38,7 +40,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import condition
 
 from .models import RenderedFile
-from .reading import Reading, login_or_404, read_plan
+from .reading import Reading, login_or_404, read_plan, readings_of
 
 # How long rendered content stays in the cache. It never goes stale (its key changes with
 # everything it depends on): the limit only frees memory.
@@ -64,6 +66,60 @@ def cached_html(key: tuple, render: Callable[[], str]) -> SafeString:
     return mark_safe(html)
 
 
+# --- Whole pages for visitors -------------------------------------------------------------
+
+
+def for_visitors(request, key: tuple, respond: Callable[[], HttpResponse]) -> HttpResponse:
+    """``respond()``, or for an anonymous visitor the same page kept whole.
+
+    A page for someone not logged in names no one and holds no CSRF token (the menu shows
+    "Aanmelden"), so every visitor gets the same bytes: they are kept under ``key`` (which
+    must hold the stamps of everything the page shows) with the path and query, and
+    served without rendering. Logged-in users, pages with a one-time message and answers
+    other than 200 are never kept.
+    """
+    if (
+        request.method not in ("GET", "HEAD")
+        or request.user.is_authenticated
+        or _pending_messages(request)
+    ):
+        return respond()
+    name = "cultuurregio:pagina:" + digest((release(), key, request.get_full_path()))
+    entry = cache.get(name)
+    if entry is not None:
+        content_type, disposition, body = entry
+        response = HttpResponse(body, content_type=content_type)
+        if disposition:
+            response["Content-Disposition"] = disposition
+        return response
+    response = respond()
+    if response.status_code == 200 and not response.streaming:
+        entry = (response["Content-Type"], response.get("Content-Disposition"), response.content)
+        cache.set(name, entry, TIMEOUT)
+    return response
+
+
+def visitor_page(view):
+    """A page that shows what of every readable plan (home, search, actors,
+    municipalities): for anonymous visitors kept whole (``for_visitors``) under the stamps
+    of the plans they may read. Without a public plan nothing is kept (the registry itself
+    has no stamp of its own)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        def respond():
+            return view(request, *args, **kwargs)
+
+        if request.user.is_authenticated:
+            return respond()
+        readings = readings_of(request)
+        if not readings:
+            return respond()
+        return for_visitors(request, tuple(r.key for r in readings), respond)
+
+    return wrapper
+
+
 # --- Conditional requests ------------------------------------------------------------------
 
 
@@ -80,7 +136,12 @@ def plan_page(view):
     def etag(request, *args, **kwargs):
         return request._plan_etag
 
-    conditional = condition(etag_func=etag)(view)
+    def shared(request, plan_id: int, *args, **kwargs):
+        return for_visitors(
+            request, request.reading.key, lambda: view(request, plan_id, *args, **kwargs)
+        )
+
+    conditional = condition(etag_func=etag)(shared)
 
     @login_or_404
     @wraps(view)

@@ -171,6 +171,13 @@ def readings_for(user) -> list[Reading]:
     return [Reading(plan=v.plan, versie=v, insider=False) for v in versies]
 
 
+def readings_of(request) -> list[Reading]:
+    """``readings_for(request.user)``, read once per request."""
+    if not hasattr(request, "_readings"):
+        request._readings = readings_for(request.user)
+    return request._readings
+
+
 # --- The memo of read models -------------------------------------------------------------
 
 MEMO_SIZE = 8  # plans × states × stamps kept per process (a 10x plan is a few MB)

@@ -28,8 +28,8 @@ from cultuurregio.roles import can_see_working_state
 
 from . import search as site_search
 from .document import Action, Goal
-from .pagecache import digest, plan_page, release
-from .reading import Reading, readings_for
+from .pagecache import digest, plan_page, release, visitor_page
+from .reading import Reading, readings_of
 
 
 def page_key(request, name: str) -> str:
@@ -379,6 +379,7 @@ def spreiding(request, plan_id: int):
 # --- Search --------------------------------------------------------------------------------
 
 
+@visitor_page
 def zoeken(request):
     """Search goals, actions and actors in what the visitor may read (beleidsplan.search).
 
@@ -388,7 +389,7 @@ def zoeken(request):
     """
     query = request.GET.get("q", "")
     insider = can_see_working_state(request.user)
-    readings = readings_for(request.user)
+    readings = readings_of(request)
     outcome = site_search.search(query, readings=readings, insider=insider)
     return render(
         request, "site/zoeken.html",

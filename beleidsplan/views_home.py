@@ -3,10 +3,11 @@ from django.shortcuts import render
 from cultuurregio.roles import can_see_working_state
 
 from .models import Herziening, Planversie
-from .pagecache import digest, release
-from .reading import readings_for
+from .pagecache import digest, release, visitor_page
+from .reading import readings_of
 
 
+@visitor_page
 def home(request):
     """The plan at a glance, as the region draws it: the column SDs side by side, each in
     its colour, the cross-cutting SDs as bands across them; then the latest version, the
@@ -22,7 +23,7 @@ def home(request):
     a logged-in visitor.
     """
     insider = can_see_working_state(request.user)
-    readings = readings_for(request.user)
+    readings = readings_of(request)
     plans = [reading.plan for reading in readings]
     if insider:
         latest = {}

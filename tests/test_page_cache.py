@@ -145,8 +145,8 @@ def test_a_new_version_changes_the_comparison_etag(client, site, coordinator):
 def test_version_page_is_served_from_the_cache(client, site):
     target = url("versie", site.plan.pk, 1)
     first = client.get(target)
-    # The reading and the version's row; the content comes from the cache.
-    assert warm(client, target) == 2
+    # The reading: a visitor's page is kept whole (for a logged-in reader: the content).
+    assert warm(client, target) == 1
     assert client.get(target).content == first.content
 
 
@@ -411,6 +411,22 @@ def test_without_a_cache_the_pages_are_the_same(client, site, settings, who, req
 def _main(response) -> str:
     assert response.status_code == 200
     return text(response).split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_a_visitors_page_is_kept_whole_and_follows_every_change(client, site, coordinator):
+    target = reverse("plan:plan", args=[site.plan.pk])
+    first = client.get(target)
+    assert warm(client, target) == 1  # the reading; nothing rendered
+    assert client.get(target).content == first.content
+    # A new version is what visitors read from then on.
+    site.actie.omschrijving = "UiT-pas in elke bib"
+    site.actie.save()
+    assert "UiT-pas in elke bib" not in text(client.get(target))
+    publish_version(plan=site.plan, naam="Derde", user=coordinator)
+    assert "UiT-pas in elke bib" in text(client.get(target))
+    # A logged-in reader never gets the visitors' page (their menu names them).
+    client.force_login(coordinator)
+    assert "Afmelden (coordinator)" in text(client.get(target))
 
 
 def test_a_versions_file_is_made_once(client, site):

@@ -8,6 +8,7 @@ import threading
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -33,6 +34,9 @@ def zoek(client, q):
 
 
 def found(client, q) -> list[tuple[str, int]]:
+    # The results as the view made them (not a visitor's page kept whole: its context is
+    # gone; tests/test_page_cache.py covers that the kept page follows every change).
+    cache.clear()
     return [(r.entry.kind, r.entry.pk) for r in zoek(client, q).context["outcome"].results]
 
 
