@@ -92,6 +92,25 @@ class Goal:
     colour: str = ""  # CSS class of its SD's colour (static/css/site.css)
     # acties.progress.GoalProgress, laid on by build_plan_progress
     progress: Any = field(default=None, repr=False)
+    raw: dict = field(default_factory=dict, repr=False)  # its entry in the document
+
+    def content_key(self, rows: list[Action]) -> tuple:
+        """What a table of ``rows`` (some of its actions) shows of this goal, as a value to
+        key rendered content by: its own entry (wording, code, its actions as the document
+        has them), and per row its progress and the goals of its "zie ook". Two goals or
+        two readings with the same key render the same table. No query."""
+        own = {key: value for key, value in self.raw.items() if key != "doelstellingen"}
+        return (
+            self.colour,
+            repr(own),
+            tuple(
+                (
+                    row.id, row.progress.status, row.progress.percentage,
+                    row.progress.peildatum, tuple((g.id, g.code) for g in row.zie_ook_goals),
+                )
+                for row in rows
+            ),
+        )
 
     @property
     def is_sd(self) -> bool:
@@ -202,7 +221,7 @@ class PlanDocument:
             id=entry["id"], soort=entry["soort"], code=entry["code"],
             transversaal=bool(entry.get("transversaal")), tagline=entry.get("tagline"),
             formulering=entry["formulering"], toelichting=entry.get("toelichting"),
-            spreiding=entry.get("spreiding"), parent=parent,
+            spreiding=entry.get("spreiding"), parent=parent, raw=entry,
         )
         self.goals[goal.id] = goal
         self.by_code[goal.code] = goal

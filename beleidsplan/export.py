@@ -15,7 +15,7 @@ Null rules (docs/cultuurregio-plan-1.schema.json repeats them):
 - ``timing.van`` / ``timing.tot`` are ``null`` when the year is unknown, ``timing.tekst``
   is the timing as the plan writes it, ``null`` when it writes none (never derived from
   the years);
-- ``voortgang`` is ``null`` until there is an approved progress report (``_voortgang``);
+- ``voortgang`` is ``null`` until there is an approved progress report (``_actie``);
 - ``versie`` is ``null`` for the working state.
 
 Fields added to the contract's example (allowed: the contract grows by adding fields):
@@ -31,7 +31,6 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from acties.models import Actie, ActieActor, Voortgangsrapport
@@ -87,7 +86,7 @@ def build_plan_document(plan: Beleidsplan, *, versie=None) -> dict[str, Any]:
     ``nummer``, ``naam`` and ``gepubliceerd_op``, as ``Planversie`` will have), or ``None``
     for the working state.
 
-    Seven queries, whatever the size of the plan (four when it has no actions): the goals,
+    Seven queries, whatever the size of the plan (three when it has no actions): the goals,
     the actions, their municipalities, their actors, their approved progress reports,
     their "zie ook" links and the municipalities of the region. ``plan`` itself is not
     read again.
@@ -98,31 +97,52 @@ def build_plan_document(plan: Beleidsplan, *, versie=None) -> dict[str, Any]:
     the 2020-2025 plan, not in the 2027 one), plus any municipality an action names, so
     that every name in a ``spreiding`` is one of them.
     """
-    goals = list(Doelstelling.objects.filter(plan=plan).order_by("tree_id", "lft"))
-    position = {goal.pk: index for index, goal in enumerate(goals)}
-    code_of = {goal.pk: goal.code for goal in goals}
-
-    acties = list(
-        Actie.objects.van_plan(plan)
-        .in_plan_order()
-        .prefetch_related(
-            "gemeenten",
-            Prefetch("betrokkenen", queryset=ActieActor.objects.select_related("actor")),
-            # The approved reports, for ``voortgang`` (the latest of them).
-            Prefetch(
-                "rapporten",
-                queryset=Voortgangsrapport.objects.goedgekeurd().only(
-                    "id", "actie_id", "jaar", "halfjaar", "status", "percentage", "fase"
-                ),
-                to_attr="goedgekeurde_rapporten",
-            ),
+    # Plain values, not model instances: a plan ten times the seed's has a few thousand
+    # rows here, and this runs after every change of the working state.
+    goals = list(
+        Doelstelling.objects.filter(plan=plan).order_by("tree_id", "lft").values(
+            "id", "parent_id", "code", "formulering", "tagline", "transversaal",
+            "toelichting", "spreiding",
         )
     )
+    position = {goal["id"]: index for index, goal in enumerate(goals)}
+    code_of = {goal["id"]: goal["code"] for goal in goals}
+
+    acties = list(
+        Actie.objects.van_plan(plan).in_plan_order().values(
+            "id", "doelstelling_id", "omschrijving", "regierol", "actorrol", "alle_gemeenten",
+            "spreiding_toelichting", "van_jaar", "tot_jaar", "timing_tekst",
+        )
+    )
+    places: dict[int, list[Gemeente]] = {}
+    betrokkenen: dict[int, list[tuple[int, str, str]]] = {}
+    reports: dict[int, list[Voortgangsrapport]] = {}
     zie_ook: dict[int, list[int]] = {}
     if acties:
-        links = Actie.zie_ook.through.objects.filter(
-            actie__doelstelling__plan=plan
-        ).values_list("actie_id", "doelstelling_id")
+        in_plan = {"actie__doelstelling__plan": plan}
+        named = Actie.gemeenten.through.objects.filter(**in_plan).values_list(
+            "actie_id", "gemeente_id", "gemeente__naam", "gemeente__nis_code",
+            "gemeente__opgegaan_in_id", "gemeente__fusiedatum",
+        )
+        for actie_id, pk, naam, nis, opgegaan_in_id, fusiedatum in named:
+            places.setdefault(actie_id, []).append(Gemeente(
+                pk=pk, naam=naam, nis_code=nis, opgegaan_in_id=opgegaan_in_id,
+                fusiedatum=fusiedatum,
+            ))
+        involved = ActieActor.objects.filter(**in_plan).values_list(
+            "actie_id", "actor_id", "actor__naam", "rol"
+        )
+        for actie_id, actor_id, naam, rol in involved:
+            betrokkenen.setdefault(actie_id, []).append((actor_id, naam, rol))
+        # The approved reports, for ``voortgang`` (the latest of them).
+        approved = Voortgangsrapport.objects.goedgekeurd().filter(**in_plan).only(
+            "id", "actie_id", "jaar", "halfjaar", "status", "percentage", "fase"
+        )
+        for rapport in approved:
+            reports.setdefault(rapport.actie_id, []).append(rapport)
+        links = Actie.zie_ook.through.objects.filter(**in_plan).values_list(
+            "actie_id", "doelstelling_id"
+        )
         for actie_id, goal_id in links:
             # A link to a goal of another plan has no code in this document: left out.
             if goal_id in position:
@@ -131,36 +151,45 @@ def build_plan_document(plan: Beleidsplan, *, versie=None) -> dict[str, Any]:
     region = {
         g.pk: g for g in Gemeente.objects.huidig(op=date(plan.van_jaar, 1, 1))
     }
-    for actie in acties:
-        for gemeente in actie.gemeenten.all():
+    for named_places in places.values():
+        for gemeente in named_places:
             region.setdefault(gemeente.pk, gemeente)
 
     acties_of: dict[int, list[dict]] = {}
     for actie in acties:
+        pk = actie["id"]
         goal_ids = sorted(
-            (pk for pk in zie_ook.get(actie.pk, ()) if pk != actie.doelstelling_id),
+            (g for g in zie_ook.get(pk, ()) if g != actie["doelstelling_id"]),
             key=position.__getitem__,
         )
-        acties_of.setdefault(actie.doelstelling_id, []).append(
-            _actie(actie, zie_ook_codes=[code_of[pk] for pk in goal_ids])
+        acties_of.setdefault(actie["doelstelling_id"], []).append(
+            _actie(
+                actie, gemeenten=places.get(pk, []), betrokkenen=betrokkenen.get(pk, []),
+                reports=reports.get(pk, []), zie_ook_codes=[code_of[g] for g in goal_ids],
+            )
         )
 
-    children: dict[int | None, list[Doelstelling]] = {}
+    children: dict[int | None, list[dict]] = {}
     for goal in goals:
-        children.setdefault(goal.parent_id, []).append(goal)
+        children.setdefault(goal["parent_id"], []).append(goal)
 
-    def goal_document(goal: Doelstelling) -> dict[str, Any]:
-        doc: dict[str, Any] = {"id": goal.pk, "soort": str(goal.soort), "code": goal.code}
-        if goal.parent_id is None:
+    def goal_document(goal: dict) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "id": goal["id"],
+            "soort": str(Doelstelling.Soort.SD if goal["parent_id"] is None
+                         else Doelstelling.Soort.OD),
+            "code": goal["code"],
+        }
+        if goal["parent_id"] is None:
             # Only an SD can be cross-cutting; the contract's ODs have no such key.
-            doc["transversaal"] = goal.transversaal
-        doc["tagline"] = goal.tagline or None
-        doc["formulering"] = goal.formulering
+            doc["transversaal"] = goal["transversaal"]
+        doc["tagline"] = goal["tagline"] or None
+        doc["formulering"] = goal["formulering"]
         # Added to the contract's example (it grows by adding fields).
-        doc["toelichting"] = goal.toelichting or None
-        doc["spreiding"] = goal.spreiding or None
-        doc["doelstellingen"] = [goal_document(c) for c in children.get(goal.pk, [])]
-        doc["acties"] = acties_of.get(goal.pk, [])
+        doc["toelichting"] = goal["toelichting"] or None
+        doc["spreiding"] = goal["spreiding"] or None
+        doc["doelstellingen"] = [goal_document(c) for c in children.get(goal["id"], [])]
+        doc["acties"] = acties_of.get(goal["id"], [])
         return doc
 
     return {
@@ -179,46 +208,46 @@ def build_plan_document(plan: Beleidsplan, *, versie=None) -> dict[str, Any]:
     }
 
 
-def _actie(actie: Actie, *, zie_ook_codes: list[str]) -> dict[str, Any]:
-    """One action; call on an action with prefetched ``gemeenten`` and ``betrokkenen``."""
-    if actie.alle_gemeenten:
+def _actie(
+    actie: dict,
+    *,
+    gemeenten: list[Gemeente],
+    betrokkenen: list[tuple[int, str, str]],
+    reports: list[Voortgangsrapport],
+    zie_ook_codes: list[str],
+) -> dict[str, Any]:
+    """One action, from its row's values and its loaded links. No query."""
+    if actie["alle_gemeenten"]:
         # Meant for every municipality: a chosen set would contradict that.
         namen: list[str] = []
     else:
-        namen = sorted((g.naam for g in actie.gemeenten.all()), key=_name_key)
+        namen = sorted((g.naam for g in gemeenten), key=_name_key)
     betrokkenen = sorted(
-        actie.betrokkenen.all(),
-        key=lambda b: (_ROLE_RANK.get(b.rol, len(_ROLE_RANK)), _name_key(b.actor.naam)),
+        betrokkenen,
+        key=lambda b: (_ROLE_RANK.get(b[2], len(_ROLE_RANK)), _name_key(b[1])),
     )
     return {
-        "id": actie.pk,
-        "omschrijving": actie.omschrijving,
-        "regierol": actie.regierol or None,
-        "actorrol": actie.actorrol or None,
+        "id": actie["id"],
+        "omschrijving": actie["omschrijving"],
+        "regierol": actie["regierol"] or None,
+        "actorrol": actie["actorrol"] or None,
         "spreiding": {
-            "alle_gemeenten": actie.alle_gemeenten,
+            "alle_gemeenten": actie["alle_gemeenten"],
             "gemeenten": namen,
-            "toelichting": actie.spreiding_toelichting or None,
+            "toelichting": actie["spreiding_toelichting"] or None,
         },
         "timing": {
-            "van": actie.van_jaar,
-            "tot": actie.tot_jaar,
-            "tekst": actie.timing_tekst or None,
+            "van": actie["van_jaar"],
+            "tot": actie["tot_jaar"],
+            "tekst": actie["timing_tekst"] or None,
         },
         "zie_ook": zie_ook_codes,
-        "actoren": [
-            {"id": b.actor_id, "naam": b.actor.naam, "rol": b.rol} for b in betrokkenen
-        ],
-        "voortgang": _voortgang(actie),
+        "actoren": [{"id": pk, "naam": naam, "rol": rol} for pk, naam, rol in betrokkenen],
+        # The action's progress from its latest approved report (acties.progress):
+        # ``{"status", "percentage", "peildatum"}`` with the end of the report's period as
+        # ``peildatum``, or ``None`` when it has none.
+        "voortgang": action_progress(reports).as_document(),
     }
-
-
-def _voortgang(actie: Actie) -> dict[str, Any] | None:
-    """The action's progress from its latest approved report (acties.progress):
-    ``{"status", "percentage", "peildatum"}`` with the end of the report's period as
-    ``peildatum``, or ``None`` when it has none. Call on an action with prefetched
-    ``goedgekeurde_rapporten`` (``build_plan_document`` does): no query."""
-    return action_progress(actie.goedgekeurde_rapporten).as_document()
 
 
 def _versie(versie) -> dict[str, Any] | None:

@@ -43,6 +43,12 @@ def _goal_section(goal: Goal, rows: list[Action]) -> dict:
     return {"goal": goal, "colour": goal.colour, "acties": rows}
 
 
+def _table_key(plan_id: int, section: dict) -> str:
+    """The key of one goal's rendered table (``{% cache %}`` in site/plan.html): by its
+    content, so after an edit only the tables that changed are rendered again."""
+    return digest((release(), plan_id, section["goal"].content_key(section["acties"])))
+
+
 # --- The plan as the nota shows it --------------------------------------------------------
 
 NO_REPORT = "geen"
@@ -191,7 +197,9 @@ class NotaPage:
                     continue
                 if goal is sd and not goal.acties:
                     continue  # an SD's own table only when it has actions of its own
-                goals.append(_goal_section(goal, rows))
+                section = _goal_section(goal, rows)
+                section["key"] = _table_key(model.document.id, section)
+                goals.append(section)
             if filters.narrows and not goals:
                 continue
             sections.append({
