@@ -161,13 +161,13 @@ def plan_page(view):
 
 def conditional_file(request, respond, *, etag: str, last_modified=None, public: bool):
     """Answer a download with validators: 304 when the browser (or a proxy) has these
-    bytes, else ``respond()``. ``etag`` names the bytes (strong: the same bytes for
-    everyone who may see them)."""
+    bytes, else ``respond()`` (for visitors kept whole, ``for_visitors``). ``etag`` names
+    the bytes (strong: the same bytes for everyone who may see them)."""
 
     response = condition(
         etag_func=lambda *args, **kwargs: f'"{etag}"',
         last_modified_func=(lambda *args, **kwargs: last_modified) if last_modified else None,
-    )(lambda request: respond())(request)
+    )(lambda request: for_visitors(request, (etag,), respond))(request)
     return finish(request, response, public=public)
 
 

@@ -124,7 +124,11 @@ try:
     DATABASES = {
         "default": dj_database_url.parse(
             os.environ.get("DATABASE_URL") or _default_db,
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+            # A new PostgreSQL connection costs more than a cached page: keep it (each
+            # gunicorn worker has one), and check it before use so that a database restart
+            # costs no request an error.
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600),
+            conn_health_checks=True,
         )
     }
 except ValueError as exc:
