@@ -11,8 +11,6 @@ overview of who has not reported is for coordinators only.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -32,7 +30,13 @@ from beleidsplan.pagecache import (
     release,
     stored_file,
 )
-from beleidsplan.reading import Reading, login_or_404, refuse, version_documents
+from beleidsplan.reading import (
+    Reading,
+    login_or_404,
+    read_plan_of_action,
+    refuse,
+    version_documents,
+)
 from beleidsplan.views import audit_trail
 from cultuurregio.roles import is_coordinator
 
@@ -78,28 +82,11 @@ def voortgang(request, plan_id: int):
     )
 
 
-def _plan_of_action(view):
-    """Give an action's page its plan: the plan of the action's goal (one query), then the
-    plan's reading (``plan_page``)."""
-
-    @wraps(view)
-    def wrapper(request, pk: int):
-        plan_id = (
-            Actie.objects.filter(pk=pk).values_list("doelstelling__plan_id", flat=True).first()
-        )
-        if plan_id is None:
-            raise Http404
-        return view(request, plan_id, pk)
-
-    return wrapper
-
-
-@_plan_of_action
-@plan_page
-def actie(request, plan_id: int, pk: int):
+@plan_page(reader=read_plan_of_action, arg="pk")
+def actie(request, pk: int):
     """An action: its texts, actors, "zie ook" both ways, progress and the timeline of
-    its approved reports, its history through the versions. Fixed queries: the action's
-    plan, the reading, the plan's versions; for insiders its audit trail."""
+    its approved reports, its history through the versions. Fixed queries: the reading
+    (by the action), the plan's versions; for insiders its audit trail."""
     reading: Reading = request.reading
     row = reading.document.action(pk)
     if row is None:

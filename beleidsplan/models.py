@@ -91,6 +91,17 @@ class Beleidsplan(models.Model):
     def __str__(self):
         return f"{self.titel} ({self.van_jaar}-{self.tot_jaar})"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # The stamp is raised by UPDATEs of its own (beleidsplan/stamps.py), before this
+            # save in a transaction: writing back the value this instance was loaded with
+            # would undo that.
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in ("stempel", "gewijzigd_op")
+            ]
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         if self.van_jaar and self.tot_jaar and self.tot_jaar < self.van_jaar:

@@ -123,37 +123,41 @@ def visitor_page(view):
 # --- Conditional requests ------------------------------------------------------------------
 
 
-def plan_page(view):
-    """A page of one plan (``plan_id`` in the URL), for whoever may read it.
+def plan_page(view=None, *, reader=read_plan, arg: str = "plan_id"):
+    """A page of one plan, for whoever may read it.
 
-    Reads the plan first (``reading.read_plan``: refuses, or gives ``request.reading``),
-    then answers 304 when the browser's copy is current. The ETag holds the reading's key,
-    the path with its query and the viewer (login, session, CSRF cookie: the menu and the
-    logout form are theirs), so a change of the plan, of the reader's role or of the login
-    gives a new one. Responses other than 200 and 304 get no validators.
+    Reads the plan first (``reader`` with the URL's ``arg``: by default ``read_plan`` with
+    ``plan_id``; it refuses, or gives ``request.reading``), then answers 304 when the
+    browser's copy is current. The ETag holds the reading's key, the path with its query
+    and the viewer (login, session, CSRF cookie: the menu and the logout form are theirs),
+    so a change of the plan, of the reader's role or of the login gives a new one.
+    Responses other than 200 and 304 get no validators. Anonymous visitors get the page
+    kept whole (``for_visitors``).
     """
+    if view is None:
+        return lambda view: plan_page(view, reader=reader, arg=arg)
 
     def etag(request, *args, **kwargs):
         return request._plan_etag
 
-    def shared(request, plan_id: int, *args, **kwargs):
+    def shared(request, *args, **kwargs):
         return for_visitors(
-            request, request.reading.key, lambda: view(request, plan_id, *args, **kwargs)
+            request, request.reading.key, lambda: view(request, *args, **kwargs)
         )
 
     conditional = condition(etag_func=etag)(shared)
 
     @login_or_404
     @wraps(view)
-    def wrapper(request, plan_id: int, *args, **kwargs):
-        reading = read_plan(request, plan_id)
+    def wrapper(request, *args, **kwargs):
+        reading = reader(request, kwargs[arg] if arg in kwargs else args[0])
         request.reading = reading
         if request.method not in ("GET", "HEAD") or _pending_messages(request):
-            return view(request, plan_id, *args, **kwargs)
+            return view(request, *args, **kwargs)
         request._plan_etag = digest(
             (release(), reading.key, reading.role, request.get_full_path(), _viewer(request))
         )
-        response = conditional(request, plan_id, *args, **kwargs)
+        response = conditional(request, *args, **kwargs)
         return finish(request, response, public=False)
 
     return wrapper

@@ -109,6 +109,36 @@ class Reading:
         return self.model.document
 
 
+def read_plan_of_action(request, actie_id: int) -> Reading:
+    """The reading of the plan an action belongs to, as ``read_plan``, in one query: the
+    plan of the action's goal (insiders) or its latest version (anyone else). Whether the
+    action is in what they read is for the page to say (the document has it or not)."""
+    if can_see_working_state(request.user):
+        plan = Beleidsplan.objects.filter(doelstellingen__acties=actie_id).first()
+        if plan is None:
+            raise Http404
+        return Reading(
+            plan=plan, versie=None, insider=True, coordinator=is_coordinator(request.user)
+        )
+    versie = (
+        Planversie.objects.filter(plan__doelstellingen__acties=actie_id, plan__publiek=True)
+        .select_related("plan")
+        .defer("document")
+        .order_by("-nummer")
+        .first()
+    )
+    if versie is not None:
+        return Reading(plan=versie.plan, versie=versie, insider=False)
+    plan_id = (
+        Beleidsplan.objects.filter(doelstellingen__acties=actie_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if plan_id is None:
+        raise Http404
+    return read_plan(request, plan_id)  # refuses, as for the plan's other pages
+
+
 def read_plan(request, plan_id: int) -> Reading:
     """The reading of plan ``plan_id`` for this user, or refuse (404, or the login page
     first for an anonymous visitor of a plan that is not public).
