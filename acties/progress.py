@@ -361,7 +361,7 @@ def load_plan_progress(plan, *, document: dict | None = None, today: date | None
 
     A fixed number of queries: three with a document (the approved reports, their
     municipalities, all municipalities), plus build_plan_document's seven without one.
-    Pages read the plan through beleidsplan.readmodel, which memoises this.
+    Pages read the plan through beleidsplan.reading, which memoises this.
     """
     if document is None:
         from beleidsplan.export import build_plan_document

@@ -8,7 +8,7 @@ contract itself (``export.py``) is untouched: this is how the application reads 
 
 The progress of actions and goals (``progress``, ``reports``) is laid on the goals and
 actions afterwards by ``acties.progress.build_plan_progress``; a document is built for one
-reading (beleidsplan/readmodel.py memoises it by the plan's stamp), so each reading has its
+reading (beleidsplan/reading.py memoises it by the plan's stamp), so each reading has its
 own objects.
 
 Everything here is pure: no query, no cache.

@@ -33,8 +33,7 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from acties.progress import PlanProgress, approved_reports, build_plan_progress
-from actoren.models import Gemeente
+from acties.progress import PlanProgress, load_plan_progress
 from cultuurregio.roles import can_see_working_state, is_coordinator
 
 from .document import PlanDocument
@@ -232,9 +231,7 @@ def plan_model(reading: Reading) -> PlanProgress:
         raw = json.loads(
             Planversie.objects.values_list("document", flat=True).get(pk=reading.versie.pk)
         )
-    document = PlanDocument.from_dict(raw)
-    reports = list(approved_reports(document.actions)) if document.actions else []
-    model = build_plan_progress(document, reports, list(Gemeente.objects.all()))
+    model = load_plan_progress(reading.plan, document=raw)
     with _lock:
         _memo[key] = model
         _memo.move_to_end(key)
@@ -250,7 +247,8 @@ VERSIONS_SIZE = 16
 def version_documents(versies: list[Planversie]) -> dict[int, PlanDocument]:
     """The typed documents of published versions, by version id (histories read every
     version). A published version never changes, so its document is kept in this process
-    under its id; the missing ones are read in one query (none when all are kept)."""
+    under its id; the missing ones are read in one query (none when all are kept). Shared
+    between requests: read them, never lay progress on them."""
     found: dict[int, PlanDocument] = {}
     with _lock:
         for versie in versies:

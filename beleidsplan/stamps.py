@@ -1,6 +1,6 @@
 """Keep every plan's stamp (``Beleidsplan.stempel``) in step with its rows.
 
-The read model (beleidsplan/readmodel.py) and every cached page, fragment and download of a
+The read model (beleidsplan/reading.py) and every cached page, fragment and download of a
 plan are keyed by the plan's stamp. The stamp is a counter on the plan's row, raised by the
 receivers below in the same transaction as the change itself: a reader that sees the new
 rows sees the new stamp, on every worker and every host, whatever cache they use.

@@ -144,7 +144,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # or dummy:// (none: slower, never different).
 _CACHE_BACKENDS = {
     "locmem": "django.core.cache.backends.locmem.LocMemCache",
-    "redis": "django.core.cache.backends.redis.RedisCache",
+    # Django's Redis backend, except that an unreachable server counts as an empty cache.
+    "redis": "cultuurregio.caches.FailSoftRedisCache",
     "memcached": "django.core.cache.backends.memcached.PyMemcacheCache",
     "file": "django.core.cache.backends.filebased.FileBasedCache",
     "dummy": "django.core.cache.backends.dummy.DummyCache",

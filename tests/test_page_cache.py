@@ -459,3 +459,26 @@ def test_the_working_states_file_follows_the_stamp_and_keeps_only_the_newest(
     site.od.save()
     assert "Drempels afbouwen" in client.get(target).content.decode("utf-8-sig")
     assert RenderedFile.objects.filter(plan=site.plan).count() == 1
+
+
+def test_a_shared_cache_that_is_down_changes_only_speed(client, site, settings, stuurgroeplid):
+    """CACHE_URL=redis://... with the server unreachable: every page still answers, and
+    shows what it should."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "cultuurregio.caches.FailSoftRedisCache",
+            # Nothing listens on port 1: every cache call fails at once.
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    pages = [
+        reverse("home"), reverse("plan:plan", args=[site.plan.pk]),
+        url("versie", site.plan.pk, 2), reverse("plan:voortgang", args=[site.plan.pk]),
+        reverse("plan:zoeken") + "?q=drempels",
+    ]
+    for page in pages:
+        assert client.get(page).status_code == 200, page
+    client.force_login(stuurgroeplid)
+    site.od.formulering = "Drempels zonder cache wegwerken"
+    site.od.save()
+    assert "Drempels zonder cache wegwerken" in text(client.get(pages[1]))
