@@ -239,6 +239,10 @@ def plan(request, plan_id: int):
         {
             "plan": reading.plan, "versie": reading.versie, "form": form,
             "page": NotaPage(reading.model, filters), "page_key": page_key(request, "nota"),
+            "form_key": digest((
+                release(), plan_id, request.GET.urlencode(),
+                [list(field.choices) for field in form.fields.values()],
+            )),
             "filtered": filters.narrows or filters.sd is not None,
         },
         status=200 if valid else 400,
