@@ -201,12 +201,20 @@ def _refuse_fetch(url, *args, **kwargs):
     raise ValueError(f"not fetched: {url}")
 
 
-def render_pdf(report: AnnualReport, *, base_url: str | None = None) -> bytes:
-    """The annual report as PDF, from templates/acties/jaarverslag_pdf.html."""
+def pdf_document(report: AnnualReport, *, base_url: str | None = None):
+    """The laid-out WeasyPrint document (pages) of templates/acties/jaarverslag_pdf.html,
+    before writing it as PDF."""
     from weasyprint import HTML
 
     html = render_to_string(
         "acties/jaarverslag_pdf.html",
         {"report": report, "plan": report.plan, "jaar": report.jaar, "rule": ROLLUP_RULE},
     )
-    return HTML(string=html, base_url=base_url, url_fetcher=_refuse_fetch).write_pdf()
+    return HTML(string=html, base_url=base_url, url_fetcher=_refuse_fetch).render()
+
+
+def render_pdf(report: AnnualReport, *, base_url: str | None = None) -> bytes:
+    """The annual report as a tagged PDF: headings, paragraphs, the matrix's table and the
+    document's language for screen readers. Tags cost about a sixth of the time (measured
+    at ten times the seed's size), worth it."""
+    return pdf_document(report, base_url=base_url).write_pdf(pdf_tags=True)

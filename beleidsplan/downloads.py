@@ -191,13 +191,24 @@ def _refuse_fetch(url, *args, **kwargs):
 
 
 def plan_html(document: dict, *, plan: Beleidsplan, versie: Planversie | None) -> str:
-    """The HTML the PDF is made from (templates/downloads/plan_pdf.html)."""
+    """The HTML the PDF is made from (templates/downloads/plan_pdf.html). Per SD its
+    groups of actions: each OD's, then the SD's own (if any), so the template has one
+    loop over actions."""
+    sections = [
+        {
+            "sd": sd,
+            "groups": [{"od": od, "acties": od["acties"]} for od in sd["doelstellingen"]]
+            + ([{"od": None, "acties": sd["acties"]}] if sd["acties"] else []),
+        }
+        for sd in document["doelstellingen"]
+    ]
     return render_to_string(
         "downloads/plan_pdf.html",
         {
             "plan": plan,
             "versie": versie,
             "document": document,
+            "sections": sections,
             "opgemaakt_op": timezone.localtime(),
             "aantal_acties": len(action_rows(document)),
         },
@@ -213,7 +224,9 @@ def pdf_document(document: dict, *, plan: Beleidsplan, versie: Planversie | None
 
 
 def render_pdf(document: dict, *, plan: Beleidsplan, versie: Planversie | None) -> bytes:
-    """The whole plan as a tagged PDF (headings and tables readable by screen readers)."""
+    """The whole plan as a tagged PDF: headings, paragraphs and the document's language
+    for screen readers. Tags cost about a tenth of the time (measured at ten times the
+    seed's size), worth it."""
     return pdf_document(document, plan=plan, versie=versie).write_pdf(pdf_tags=True)
 
 
