@@ -161,7 +161,10 @@ def test_annual_pdf_holds_each_actions_status_and_the_years_reports(annual_repor
     text = laid_out_text(reports.pdf_document(annual_report))
 
     assert "Jaarverslag 2021" in text
-    assert "SD1 Participatie verhogen" in text and "SD1-OD1 Netwerk versterken" in text
+    # Each goal with its progress, in one line.
+    progress = "30 % · 2 acties: 1 meegeteld, 1 zonder goedgekeurd rapport."
+    assert f"SD1 Participatie verhogen {progress}" in text
+    assert f"SD1-OD1 Netwerk versterken {progress}" in text
     assert "SD1-OD1 actie 1: Leesclubs in de bibliotheken" in text
     assert "Status: lopend 30 % (stand op 31 december 2021)" in text
     assert "2021, 1e halfjaar: Vier leesclubs opgestart" in text
