@@ -107,26 +107,32 @@ class Reading:
         return self.model.document
 
 
-def read_plan_of_action(request, actie_id: int) -> Reading:
-    """The reading of the plan an action belongs to, as ``read_plan``, in one query: the
-    plan of the action's goal (insiders) or its latest version (anyone else). Whether the
-    action is in what they read is for the page to say (the document has it or not)."""
-    if can_see_working_state(request.user):
-        plan = Beleidsplan.objects.filter(doelstellingen__acties=actie_id).first()
-        if plan is None:
-            raise Http404
-        return Reading(
-            plan=plan, versie=None, insider=True, coordinator=is_coordinator(request.user)
-        )
+def _reading_of(user, **plan: object) -> Reading | None:
+    """The reading of the plan matching ``plan`` (a filter on Beleidsplan) for ``user``, or
+    None when there is none they may read. One query: the plan (insiders) or its latest
+    published version with the plan, for a public plan (anyone else)."""
+    if can_see_working_state(user):
+        found = Beleidsplan.objects.filter(**plan).first()
+        if found is None:
+            return None
+        return Reading(plan=found, versie=None, insider=True, coordinator=is_coordinator(user))
     versie = (
-        Planversie.objects.filter(plan__doelstellingen__acties=actie_id, plan__publiek=True)
+        Planversie.objects.filter(plan__publiek=True, **{f"plan__{k}": v for k, v in plan.items()})
         .select_related("plan")
         .defer("document")
         .order_by("-nummer")
         .first()
     )
-    if versie is not None:
-        return Reading(plan=versie.plan, versie=versie, insider=False)
+    return Reading(plan=versie.plan, versie=versie, insider=False) if versie else None
+
+
+def read_plan_of_action(request, actie_id: int) -> Reading:
+    """The reading of the plan an action belongs to, as ``read_plan``, in one query: the
+    plan of the action's goal (insiders) or its latest version (anyone else). Whether the
+    action is in what they read is for the page to say (the document has it or not)."""
+    reading = _reading_of(request.user, doelstellingen__acties=actie_id)
+    if reading is not None:
+        return reading
     plan_id = (
         Beleidsplan.objects.filter(doelstellingen__acties=actie_id)
         .values_list("pk", flat=True)
@@ -144,21 +150,9 @@ def read_plan(request, plan_id: int) -> Reading:
     Queries: the user's groups (logged in, at most two), then one: the plan (insiders) or
     the plan's latest version with the plan (anyone else). A refusal costs one more.
     """
-    user = request.user
-    if can_see_working_state(user):
-        plan = Beleidsplan.objects.filter(pk=plan_id).first()
-        if plan is None:
-            raise Http404
-        return Reading(plan=plan, versie=None, insider=True, coordinator=is_coordinator(user))
-    versie = (
-        Planversie.objects.filter(plan_id=plan_id, plan__publiek=True)
-        .select_related("plan")
-        .defer("document")
-        .order_by("-nummer")
-        .first()
-    )
-    if versie is not None:
-        return Reading(plan=versie.plan, versie=versie, insider=False)
+    reading = _reading_of(request.user, pk=plan_id)
+    if reading is not None:
+        return reading
     plan = Beleidsplan.objects.filter(pk=plan_id).first()
     if plan is not None and not plan.publiek:
         refuse(request)

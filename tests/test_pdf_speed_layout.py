@@ -17,31 +17,11 @@ from beleidsplan import downloads
 from beleidsplan.export import build_plan_document
 
 from .factories import make_actie, make_actor, make_gemeente, make_od, make_plan, make_sd
+from .test_downloads_files import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 S = Voortgangsrapport.Status
-
-
-def laid_out_text(document) -> str:
-    """The text WeasyPrint laid out on the pages, whitespace normalised."""
-    from weasyprint.formatting_structure import boxes
-
-    parts = []
-
-    def walk(box):
-        if isinstance(box, boxes.TextBox):
-            parts.append(box.text)
-        for child in getattr(box, "children", ()):
-            walk(child)
-
-    for page in document.pages:
-        walk(page._page_box)
-    return squeeze(" ".join(parts))
-
-
-def squeeze(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def pdf_objects(data: bytes) -> bytes:
@@ -99,7 +79,7 @@ def plan_document():
 
 def test_plan_pdf_holds_every_goal_and_every_action(plan_document):
     plan, document = plan_document
-    text = laid_out_text(downloads.pdf_document(document, plan=plan, versie=None))
+    text = pdf_text(downloads.pdf_document(document, plan=plan, versie=None))
 
     for sd in document["doelstellingen"]:
         assert f"{sd['code']} {sd['formulering']}" in text
@@ -122,7 +102,7 @@ def test_plan_pdf_shows_an_sds_own_actions_under_their_own_heading(plan_document
     own = dict(sd2["doelstellingen"][0]["acties"][0], id=999, omschrijving="Een actie van SD2 zelf")
     sd2["acties"] = [own]
 
-    text = laid_out_text(downloads.pdf_document(document, plan=plan, versie=None))
+    text = pdf_text(downloads.pdf_document(document, plan=plan, versie=None))
 
     assert "SD2: Acties Een actie van SD2 zelf Regierol: Draaiboek maken" in text
 
@@ -158,7 +138,7 @@ def annual_report():
 
 
 def test_annual_pdf_holds_each_actions_status_and_the_years_reports(annual_report):
-    text = laid_out_text(reports.pdf_document(annual_report))
+    text = pdf_text(reports.pdf_document(annual_report))
 
     assert "Jaarverslag 2021" in text
     # Each goal with its progress, in one line.
