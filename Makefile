@@ -43,6 +43,8 @@ test: compilemessages node_modules/axe-core/axe.min.js
 
 lint: install
 	$(PY) -m ruff check .
+	# The apps import one way (pyproject.toml, [tool.importlinter]).
+	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache
 
 check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run

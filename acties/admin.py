@@ -1,282 +1,413 @@
-"""The coordinator's admin for actions: the list with its filters, the action form with
-its municipalities, timing, "zie ook" and actors, history and spreadsheet import/export."""
+"""The coordinator's review queue for progress reports, and the partner accounts.
 
-from collections import defaultdict
+The queue opens on the submitted reports, oldest first. A report is read only here: the
+partner writes it, the coordinator approves it or sends it back with a remark, each
+through a confirmation page and through the services (acties/services.py), which check
+the stage and e-mail the partner. Attachments are served through the admin (to
+coordinators only), never from a public media URL.
+
+Partner accounts: the coordinator invites a person by e-mail for one or more
+organisations, and deactivates an account; both through the services as well.
+"""
+
+from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.db.models import Max, Min, Q
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from actoren.models import Gemeente
-from beleidsplan.admin import (
-    ExplainProtectedDeleteMixin,
-    HistoryAdmin,
-    SpreadsheetImportExportMixin,
-)
-from beleidsplan.models import Beleidsplan, Doelstelling
-from beleidsplan.resources import normalise_code
+from actoren.models import Actor
+from cultuurregio import roles
 
-from .models import Actie, ActieActor
-from .resources import ActieResource, spreiding_conflict_message
+from .models import Actie, Bijlage, Voortgangsrapport
 
-# --- Filters ---------------------------------------------------------------------------------
+Fase = Voortgangsrapport.Fase
 
 
-def goal_label(goal: Doelstelling, *, with_plan: bool) -> str:
-    label = f"{goal.code} {Truncator(goal.tagline or goal.formulering).chars(40)}"
-    if with_plan:
-        label += f" ({goal.plan.van_jaar}-{goal.plan.tot_jaar})"
-    return label
+class FaseFilter(admin.SimpleListFilter):
+    """The stage; without a choice, the submitted reports (the queue). "All" is a choice
+    of its own."""
 
-
-class GoalFilter(admin.SimpleListFilter):
-    """Goals by code, in plan order (newest plan first); the plan is named only when
-    there is more than one. One query."""
-
-    def goals(self, request):
-        raise NotImplementedError
+    title = _("stage")
+    parameter_name = "fase"
+    ALL = "alle"
 
     def lookups(self, request, model_admin):
-        goals = list(
-            self.goals(request).select_related("plan").order_by("-plan__van_jaar", "tree_id", "lft")
-        )
-        with_plan = len({goal.plan_id for goal in goals}) > 1
-        return [(goal.pk, goal_label(goal, with_plan=with_plan)) for goal in goals]
-
-
-class StrategischeDoelstellingFilter(GoalFilter):
-    title = _("strategic goal")
-    parameter_name = "sd"
-
-    def goals(self, request):
-        return Doelstelling.objects.strategisch()
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(doelstelling__parent_id=self.value())
-        return queryset
-
-
-class OperationeleDoelstellingFilter(GoalFilter):
-    title = _("operational goal")
-    parameter_name = "od"
-
-    def goals(self, request):
-        goals = Doelstelling.objects.operationeel()
-        # With an SD chosen, only its ODs.
-        sd = request.GET.get(StrategischeDoelstellingFilter.parameter_name)
-        if sd and sd.isdigit():
-            goals = goals.filter(parent_id=sd)
-        return goals
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(doelstelling_id=self.value())
-        return queryset
-
-
-class GemeenteFilter(admin.SimpleListFilter):
-    """The actions that reach a municipality.
-
-    An action for "all municipalities" reaches every municipality, so it is always in the
-    result. A municipality formed by a merger also gets the actions of the municipalities
-    that merged into it (Pajottegem: Galmaarden, Gooik and Herne), as the domain asks:
-    history keeps the old names, the current view adds them up.
-    """
-
-    title = _("municipality reached")
-    parameter_name = "gemeente"
-
-    def lookups(self, request, model_admin):
-        gemeenten = list(Gemeente.objects.order_by("naam").values_list("pk", "naam", "opgegaan_in"))
-        merged = defaultdict(list)
-        for _pk, naam, into in gemeenten:
-            if into:
-                merged[into].append(naam)
         return [
-            (
-                pk,
-                gettext("%(name)s (with %(merged)s)")
-                % {"name": naam, "merged": ", ".join(merged[pk])}
-                if pk in merged
-                else naam,
-            )
-            for pk, naam, _into in gemeenten
+            (Fase.INGEDIEND, _("submitted: to review")),
+            (Fase.TERUGGESTUURD, Fase.TERUGGESTUURD.label),
+            (Fase.CONCEPT, Fase.CONCEPT.label),
+            (Fase.GOEDGEKEURD, Fase.GOEDGEKEURD.label),
+            (self.ALL, _("all")),
         ]
 
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
-        if not value.isdigit():
-            raise IncorrectLookupParameters(value)
-        return queryset.bereikt(int(value))
+    def current(self) -> str:
+        return self.value() or Fase.INGEDIEND
 
-
-class JaarFilter(admin.SimpleListFilter):
-    """The actions running in a year: van_jaar..tot_jaar covers it (one year given: that
-    year). Years from the plans' periods. One query."""
-
-    title = _("year")
-    parameter_name = "jaar"
-    WITHOUT = "geen"
-
-    def lookups(self, request, model_admin):
-        bounds = Beleidsplan.objects.aggregate(start=Min("van_jaar"), end=Max("tot_jaar"))
-        years = []
-        if bounds["start"] and bounds["end"]:
-            years = [(str(y), str(y)) for y in range(bounds["start"], bounds["end"] + 1)]
-        return [*years, (self.WITHOUT, _("without year"))]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
-        if value == self.WITHOUT:
-            return queryset.filter(van_jaar__isnull=True, tot_jaar__isnull=True)
-        if not value.isdigit():
-            # A hand-edited URL: the admin answers with its "invalid filter" redirect.
-            raise IncorrectLookupParameters(value)
-        year = int(value)
-        return queryset.filter(
-            Q(van_jaar__lte=year, tot_jaar__gte=year)
-            | Q(van_jaar=year, tot_jaar__isnull=True)
-            | Q(van_jaar__isnull=True, tot_jaar=year)
-        )
-
-
-# --- Form and inline -------------------------------------------------------------------------
-
-
-class ActieForm(forms.ModelForm):
-    class Meta:
-        model = Actie
-        fields = (
-            "doelstelling", "volgorde", "omschrijving", "regierol", "actorrol",
-            "alle_gemeenten", "gemeenten", "spreiding_toelichting", "van_jaar", "tot_jaar",
-            "timing_tekst", "zie_ook",
-        )
-        help_texts = {
-            "alle_gemeenten": _(
-                "Ticked: the action is meant for every municipality of the region, and "
-                "the municipality filter of the action list counts it for each of them. "
-                "Untick it to choose the municipalities below."
-            ),
-        }
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if cleaned_data.get("alle_gemeenten") and cleaned_data.get("gemeenten"):
-            self.add_error("gemeenten", spreiding_conflict_message())
-        return cleaned_data
-
-
-class ActieActorInline(admin.TabularInline):
-    model = ActieActor
-    fields = ("actor", "rol")
-    autocomplete_fields = ("actor",)
-    extra = 0
-
-    def get_queryset(self, request):
-        # The row's title (str of ActieActor) names the actor: no query per row for it.
-        return super().get_queryset(request).select_related("actor")
-
-
-# --- Actie -----------------------------------------------------------------------------------
-
-
-@admin.register(Actie)
-class ActieAdmin(ExplainProtectedDeleteMixin, SpreadsheetImportExportMixin, HistoryAdmin):
-    form = ActieForm
-    resource_classes = [ActieResource]
-    import_help = _(
-        "One action a row. plan: the number of the policy plan (may stay empty when there "
-        "is only one). doelstelling: the code of its operational goal, e.g. SD1-OD2. "
-        "gemeenten and zie_ook: names and codes separated by commas. alle_gemeenten: ja or "
-        "nee. A row with an id changes that action, a row without id adds one."
-    )
-
-    list_display = (
-        "goal_code", "short_omschrijving", "short_regierol", "spreiding_summary",
-        "timing_display",
-    )
-    list_display_links = ("short_omschrijving",)
-    list_filter = (
-        "doelstelling__plan",
-        StrategischeDoelstellingFilter,
-        OperationeleDoelstellingFilter,
-        GemeenteFilter,
-        ("actoren", admin.RelatedOnlyFieldListFilter),
-        JaarFilter,
-    )
-    list_select_related = ("doelstelling",)
-    search_fields = ("omschrijving", "regierol", "actorrol", "doelstelling__code")
-    search_help_text = _(
-        "Search in description, director's and actor's role, and goal code (SD1-OD2)."
-    )
-    autocomplete_fields = ("doelstelling", "gemeenten", "zie_ook")
-    inlines = [ActieActorInline]
-    fieldsets = (
-        (None, {"fields": ("doelstelling", "volgorde", "omschrijving", "regierol", "actorrol")}),
-        (_("Spreading"), {"fields": ("alle_gemeenten", "gemeenten", "spreiding_toelichting")}),
-        (_("Timing"), {"fields": (("van_jaar", "tot_jaar"), "timing_tekst")}),
-        (_("See also"), {"fields": ("zie_ook",)}),
-    )
-
-    class Media:
-        css = {"all": ["admin-extra/admin.css"]}
-
-    def get_queryset(self, request):
-        # Goal and municipalities in one query each for the whole page.
-        return (
-            super().get_queryset(request).select_related("doelstelling").prefetch_related("gemeenten")
-        )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "doelstelling":
-            kwargs["queryset"] = Doelstelling.objects.operationeel()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_search_results(self, request, queryset, search_term):
-        code = normalise_code(search_term)
-        if code.startswith("SD") and code[2:3].isdigit():
-            search_term = code
-        return super().get_search_results(request, queryset, search_term)
-
-    @admin.display(description=_("goal"))
-    def goal_code(self, actie):
-        return actie.doelstelling.code
-
-    @admin.display(description=_("description"))
-    def short_omschrijving(self, actie):
-        return Truncator(actie.omschrijving).chars(90)
-
-    @admin.display(description=_("director's role (regierol)"))
-    def short_regierol(self, actie):
-        return Truncator(actie.regierol).chars(60)
-
-    @admin.display(description=_("spreading"))
-    def spreiding_summary(self, actie):
-        """Uses the prefetched municipalities: no query."""
-        if actie.alle_gemeenten:
-            return gettext("all municipalities")
-        names = [gemeente.naam for gemeente in actie.gemeenten.all()]
-        if not names:
-            return "-"
-        if len(names) > 3:
-            return gettext("%(names)s and %(count)s more") % {
-                "names": ", ".join(names[:3]), "count": len(names) - 3,
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.current() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
             }
-        return ", ".join(names)
 
-    @admin.display(description=_("timing"), ordering="van_jaar")
-    def timing_display(self, actie):
-        return actie.timing or "-"
+    def queryset(self, request, queryset):
+        value = self.current()
+        if value == self.ALL:
+            return queryset
+        if value not in Fase.values:
+            raise IncorrectLookupParameters(value)
+        return queryset.filter(fase=value)
 
 
-# The review queue of progress reports and the partner accounts.
-from . import admin_voortgang  # noqa: E402, F401
+class BijlageInline(admin.TabularInline):
+    model = Bijlage
+    fields = ["download", "soort", "size", "toegevoegd_op"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("attachments")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("file"))
+    def download(self, bijlage):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:acties_voortgangsrapport_bijlage", args=[bijlage.pk]),
+            bijlage.naam,
+        )
+
+    @admin.display(description=_("size"))
+    def size(self, bijlage):
+        if bijlage.grootte >= 1024:
+            return f"{bijlage.grootte / 1024:.0f} kB"
+        return f"{bijlage.grootte} B"
+
+
+class SendBackForm(forms.Form):
+    opmerking = forms.CharField(
+        label=_("Remark for the partner"),
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        help_text=_("What should be changed or added? The partner sees this on the form."),
+        error_messages={"required": _("Write a remark: the partner needs to know what to change.")},
+    )
+
+    def clean_opmerking(self):
+        opmerking = self.cleaned_data["opmerking"].strip()
+        if not opmerking:
+            raise forms.ValidationError(
+                gettext("Write a remark: the partner needs to know what to change.")
+            )
+        return opmerking
+
+
+@admin.register(Voortgangsrapport)
+class VoortgangsrapportAdmin(admin.ModelAdmin):
+    list_display = [
+        "goal_code", "short_actie", "actor", "periode", "status", "percentage", "fase",
+        "ingediend_op",
+    ]
+    list_display_links = ["short_actie"]
+    list_filter = [FaseFilter, "jaar", "status", "actie__doelstelling__plan"]
+    list_select_related = ["actie__doelstelling", "actor"]
+    search_fields = [
+        "actie__omschrijving", "actie__doelstelling__code", "actor__naam", "wat_gedaan",
+    ]
+    search_help_text = _(
+        "Search in the action, its goal code (SD1-OD2), the organisation and what was done."
+    )
+    ordering = ["ingediend_op", "pk"]
+    fields = [
+        "actie", "actor", "periode", "status", "percentage", "wat_gedaan",
+        "aantal_activiteiten", "aantal_deelnemers", "gemeenten_list", "links_list",
+        "fase", "opmerking", "aangemaakt_door", "aangemaakt_op", "ingediend_op",
+        "beoordeeld_door", "beoordeeld_op",
+    ]
+    readonly_fields = fields
+    inlines = [BijlageInline]
+    change_form_template = "admin/acties/voortgangsrapport/change_form.html"
+    change_list_template = "admin/acties/voortgangsrapport/change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(
+            "actie__doelstelling", "actor", "aangemaakt_door", "beoordeeld_door"
+        )
+
+    # A report is the partner's: the coordinator reads and reviews it, never edits it here.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def may_review(self, request) -> bool:
+        return request.user.has_perm("acties.change_voortgangsrapport")
+
+    @admin.display(description=_("goal"), ordering="actie__doelstelling__code")
+    def goal_code(self, rapport):
+        return rapport.actie.doelstelling.code
+
+    @admin.display(description=_("action"))
+    def short_actie(self, rapport):
+        return Truncator(rapport.actie.omschrijving).chars(70)
+
+    @admin.display(description=_("period"), ordering="jaar")
+    def periode(self, rapport):
+        return rapport.periode_label
+
+    @admin.display(description=_("municipalities where it happened"))
+    def gemeenten_list(self, rapport):
+        return ", ".join(g.naam for g in rapport.gemeenten.all()) or "—"
+
+    @admin.display(description=_("links"))
+    def links_list(self, rapport):
+        links = [line.strip() for line in rapport.links.splitlines() if line.strip()]
+        if not links:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"), '<a href="{}" rel="noopener nofollow">{}</a>',
+            ((link if link.startswith(("http://", "https://")) else "#", link) for link in links),
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            # The plans that have actions, read through the actions: acties sits below
+            # beleidsplan and does not import it (README, "Code layout").
+            "plans": [
+                {"pk": pk, "van_jaar": van, "tot_jaar": tot}
+                for pk, van, tot in Actie.objects.values_list(
+                    "doelstelling__plan", "doelstelling__plan__van_jaar",
+                    "doelstelling__plan__tot_jaar",
+                ).distinct().order_by("doelstelling__plan__van_jaar", "doelstelling__plan")
+            ],
+        }
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "may_review": self.may_review(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        def view(func):
+            return self.admin_site.admin_view(func)
+
+        return [
+            path("<int:pk>/goedkeuren/", view(self.approve_view),
+                 name="acties_voortgangsrapport_approve"),
+            path("<int:pk>/terugsturen/", view(self.send_back_view),
+                 name="acties_voortgangsrapport_send_back"),
+            path("bijlage/<int:pk>/", view(self.attachment_view),
+                 name="acties_voortgangsrapport_bijlage"),
+            path("partners/", view(self.partners_view), name="acties_partners"),
+            path("partners/uitnodigen/", view(self.invite_view), name="acties_partner_invite"),
+            path("partners/<int:pk>/deactiveren/", view(self.deactivate_view),
+                 name="acties_partner_deactivate"),
+            *super().get_urls(),
+        ]
+
+    # --- Review -------------------------------------------------------------------------
+
+    def _review(self, request, pk, *, approve: bool):
+        if not self.may_review(request):
+            raise PermissionDenied
+        rapport = get_object_or_404(
+            Voortgangsrapport.objects.select_related("actie__doelstelling", "actor"), pk=pk
+        )
+        change_url = reverse("admin:acties_voortgangsrapport_change", args=[pk])
+        if rapport.fase != Fase.INGEDIEND:
+            messages.error(
+                request,
+                gettext("Only a submitted report can be reviewed; this one is %(fase)s.")
+                % {"fase": rapport.get_fase_display()},
+            )
+            return redirect(change_url)
+        form = SendBackForm(request.POST or None) if not approve else None
+        if request.method == "POST" and (approve or form.is_valid()):
+            from .services import approve_report, send_back_report
+
+            try:
+                if approve:
+                    approve_report(rapport=rapport, user=request.user)
+                    messages.success(
+                        request,
+                        gettext("The report on %(actie)s was approved; the partner gets an e-mail.")
+                        % {"actie": rapport.actie},
+                    )
+                else:
+                    send_back_report(
+                        rapport=rapport, user=request.user,
+                        opmerking=form.cleaned_data["opmerking"],
+                    )
+                    messages.success(
+                        request,
+                        gettext(
+                            "The report on %(actie)s was sent back; the partner gets an "
+                            "e-mail with your remark."
+                        ) % {"actie": rapport.actie},
+                    )
+            except ValidationError as error:
+                messages.error(
+                    request,
+                    gettext("Nothing was changed. %(reason)s")
+                    % {"reason": " ".join(error.messages)},
+                )
+                return redirect(change_url)
+            return redirect("admin:acties_voortgangsrapport_changelist")
+        return TemplateResponse(
+            request, "admin/acties/voortgangsrapport/review.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "rapport": rapport,
+                "approve": approve,
+                "form": form,
+                "change_url": change_url,
+                "title": gettext("Approve this report?") if approve
+                else gettext("Send this report back?"),
+            },
+        )
+
+    def approve_view(self, request, pk):
+        return self._review(request, pk, approve=True)
+
+    def send_back_view(self, request, pk):
+        return self._review(request, pk, approve=False)
+
+    def attachment_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        bijlage = get_object_or_404(Bijlage, pk=pk)
+        try:
+            handle = bijlage.bestand.open("rb")
+        except FileNotFoundError:
+            raise Http404(gettext("The file of this attachment is missing.")) from None
+        return FileResponse(
+            handle, as_attachment=True, filename=bijlage.naam, content_type=bijlage.soort
+        )
+
+    # --- Partner accounts ---------------------------------------------------------------
+
+    def _partner_accounts(self):
+        """Users in the partners' group or linked to an organisation. Two queries."""
+        User = get_user_model()
+        return (
+            User.objects.filter(Q(groups__name=roles.PARTNERS) | Q(actoren__isnull=False))
+            .distinct()
+            .prefetch_related(Prefetch("actoren", queryset=Actor.objects.order_by("naam")))
+            .order_by("-is_active", "last_name", "first_name", "username")
+        )
+
+    def partners_view(self, request):
+        if not request.user.has_perm("actoren.change_actor"):
+            raise PermissionDenied
+        return TemplateResponse(
+            request, "admin/acties/partners.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": gettext("Partner accounts"),
+                "accounts": list(self._partner_accounts()),
+            },
+        )
+
+    def invite_view(self, request):
+        if not request.user.has_perm("actoren.change_actor"):
+            raise PermissionDenied
+        form = InviteForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            from .services import invite_partner
+
+            try:
+                invite_partner(
+                    email=form.cleaned_data["email"], naam=form.cleaned_data["naam"],
+                    actoren=list(form.cleaned_data["actoren"]), invited_by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    gettext(
+                        "%(email)s has been invited; the e-mail holds a link to set a password."
+                    ) % {"email": form.cleaned_data["email"]},
+                )
+                return redirect("admin:acties_partners")
+        return TemplateResponse(
+            request, "admin/acties/partner_invite.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": gettext("Invite a partner"),
+                "form": form,
+            },
+        )
+
+    def deactivate_view(self, request, pk):
+        if not request.user.has_perm("actoren.change_actor"):
+            raise PermissionDenied
+        account = get_object_or_404(self._partner_accounts(), pk=pk)
+        if request.method == "POST":
+            from .services import deactivate_partner
+
+            try:
+                deactivate_partner(user=account, by=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    gettext("The account of %(name)s was deactivated; it can no longer log in.")
+                    % {"name": account.get_full_name() or account.get_username()},
+                )
+            return redirect("admin:acties_partners")
+        return TemplateResponse(
+            request, "admin/acties/partner_deactivate.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": gettext("Deactivate this partner account?"),
+                "account": account,
+            },
+        )
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    naam = forms.CharField(label=_("Name"), max_length=150)
+    actoren = forms.ModelMultipleChoiceField(
+        label=_("Organisations"),
+        queryset=Actor.objects.filter(actief=True).order_by("naam"),
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text=_("The organisations this person reports for. Hold Ctrl to choose several."),
+    )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_naam(self):
+        naam = self.cleaned_data["naam"].strip()
+        if not naam:
+            raise forms.ValidationError(gettext("Give the person's name."))
+        return naam

@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actoren.models import Actor, Gemeente
-from beleidsplan.models import Doelstelling, year_validators
+from cultuurregio.validators import year_validators
+
+
+class Rapportering(models.TextChoices):
+    """How often the partners report on a plan's actions (``Beleidsplan.rapportering``):
+    once a year, or per half year."""
+
+    JAARLIJKS = "jaarlijks", _("per year")
+    HALFJAARLIJKS = "halfjaarlijks", _("per half year")
 
 
 class ActieQuerySet(models.QuerySet):
@@ -44,7 +52,7 @@ class Actie(models.Model):
 
     # PROTECT: deleting a goal that still has actions is refused, not cascaded.
     doelstelling = models.ForeignKey(
-        Doelstelling, verbose_name=_("operational goal"), on_delete=models.PROTECT,
+        "beleidsplan.Doelstelling", verbose_name=_("operational goal"), on_delete=models.PROTECT,
         related_name="acties",
     )
     volgorde = models.PositiveIntegerField(
@@ -79,7 +87,8 @@ class Actie(models.Model):
         help_text=_('As the plan writes it, e.g. "2020 - 2021".'),
     )
     zie_ook = models.ManyToManyField(
-        Doelstelling, verbose_name=_("see also"), blank=True, related_name="zie_ook_acties",
+        "beleidsplan.Doelstelling", verbose_name=_("see also"), blank=True,
+        related_name="zie_ook_acties",
         help_text=_("Other goals this action contributes to."),
     )
     actoren = models.ManyToManyField(

@@ -2,13 +2,9 @@
 goals, and the realised spreiding.
 
 The pure functions (``period_end``, ``latest_approved``, ``action_progress``, ``rollup``,
-``spreading``) work on data that is already loaded. ``load_plan_progress`` loads a plan's
-progress in a fixed number of queries and builds the tree the pages show.
-
-The tree is built from a ``cultuurregio-plan/1`` document (beleidsplan/export.py): the
-stored document of the latest published version for the public, the working state for the
-steering group and coordinators. So the public never sees goals or actions that have not
-been published, and every page renders goals and actions from one shape.
+``spreading``) work on data that is already loaded. ``beleidsplan.plan_progress`` lays them
+on a plan document (the published version for the public, the working state for the
+steering group and coordinators), which is what the pages show.
 
 The roll-up rule (``ROLLUP_RULE`` says it in words on the pages):
 
@@ -28,14 +24,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actoren.models import Gemeente
-from beleidsplan.document import Action, Goal, PlanDocument
+
+if TYPE_CHECKING:  # the plan document's types, for the hints only (acties sits below it)
+    from beleidsplan.document import Action
 
 from .models import Actie, Voortgangsrapport
 
@@ -66,7 +63,7 @@ def period_end(jaar: int, halfjaar: int = 0) -> date:
     return date(jaar, 12, 31)
 
 
-def _period_key(rapport: Voortgangsrapport) -> tuple:
+def period_key(rapport: Voortgangsrapport) -> tuple:
     # A whole-year report and a second-half report end on the same day; the whole year
     # (reported later, after the year) sorts last. Then the later review wins.
     return (period_end(rapport.jaar, rapport.halfjaar), rapport.halfjaar == 0, rapport.pk)
@@ -76,7 +73,7 @@ def latest_approved(reports: Iterable[Voortgangsrapport]) -> Voortgangsrapport |
     """The approved report of the latest period among ``reports`` (which may hold reports
     of every stage: the others are skipped), or ``None``. No query."""
     approved = [r for r in reports if r.fase == Voortgangsrapport.Fase.GOEDGEKEURD]
-    return max(approved, key=_period_key) if approved else None
+    return max(approved, key=period_key) if approved else None
 
 
 @dataclass(frozen=True)
@@ -256,36 +253,7 @@ def spreading(
     return reach
 
 
-# --- Loading a plan's progress -------------------------------------------------------------
-
-
-@dataclass
-class MatrixRow:
-    goal: Goal
-    cells: list[tuple[int, int]]  # (planned, realised) per municipality column
-
-
-@dataclass
-class PlanProgress:
-    """A plan document with the progress of its actions and goals laid on it, and the
-    planned and realised spreiding per municipality of today."""
-
-    document: PlanDocument
-    progress: GoalProgress  # the whole plan
-    gemeenten: list[Gemeente]  # the matrix's columns: municipalities of today
-    matrix: list[MatrixRow]
-    reach: dict[int, Reach]
-
-    @property
-    def sds(self) -> list[Goal]:
-        return self.document.sds
-
-    @property
-    def actions(self) -> dict[int, Action]:
-        return self.document.actions
-
-    def action(self, pk: int) -> Action | None:
-        return self.document.actions.get(pk)
+# --- Approved reports ----------------------------------------------------------------------
 
 
 def approved_reports(actie_ids: Iterable[int], *, jaar: int | None = None):
@@ -301,76 +269,6 @@ def approved_reports(actie_ids: Iterable[int], *, jaar: int | None = None):
     if jaar is not None:
         reports = reports.filter(jaar=jaar)
     return reports
-
-
-def build_plan_progress(
-    document: PlanDocument | dict,
-    reports: Iterable[Voortgangsrapport],
-    gemeenten: Iterable[Gemeente],
-    *,
-    today: date | None = None,
-) -> PlanProgress:
-    """Lay the progress of loaded reports on a document (its actions' ``progress`` and
-    ``reports``, its goals' ``progress``) and work out the spreiding. No query (the
-    reports' municipalities must be prefetched). A dict is read as a new document; a
-    ``PlanDocument`` is changed in place, so give each reading its own."""
-    if isinstance(document, dict):
-        document = PlanDocument.from_dict(document)
-    today = today or timezone.localdate()
-    by_action: dict[int, list[Voortgangsrapport]] = {}
-    for rapport in reports:
-        by_action.setdefault(rapport.actie_id, []).append(rapport)
-    for rows in by_action.values():
-        rows.sort(key=_period_key)
-
-    for action in document.actions.values():
-        action.reports = by_action.get(action.id, [])
-        action.progress = action_progress(action.reports)
-
-    def roll(goal: Goal) -> None:
-        for child in goal.children:
-            roll(child)
-        goal.progress = rollup(a.progress for a in goal.all_actions())
-
-    for sd in document.sds:
-        roll(sd)
-
-    gemeenten_by_pk = {g.pk: g for g in gemeenten}
-    realised_in = {
-        pk: {g.pk for rapport in rows for g in rapport.gemeenten.all()}
-        for pk, rows in by_action.items()
-    }
-    reach = spreading(document.actions.values(), realised_in, gemeenten_by_pk, today=today)
-    columns = sorted((gemeenten_by_pk[pk] for pk in reach), key=lambda g: g.naam.casefold())
-    matrix = []
-    for sd in document.sds:
-        ids = {a.id for a in sd.all_actions()}
-        matrix.append(MatrixRow(goal=sd, cells=[
-            (len(reach[g.pk].planned & ids), len(reach[g.pk].realised & ids)) for g in columns
-        ]))
-    return PlanProgress(
-        document=document,
-        progress=rollup(a.progress for a in document.actions.values()),
-        gemeenten=columns, matrix=matrix, reach=reach,
-    )
-
-
-def load_plan_progress(plan, *, document: dict | None = None, today: date | None = None):
-    """Load and build the progress of ``plan``: from ``document`` (a stored published
-    version's document), or from the working state when it is ``None``.
-
-    A fixed number of queries: three with a document (the approved reports, their
-    municipalities, all municipalities), plus build_plan_document's seven without one.
-    Pages read the plan through beleidsplan.reading, which memoises this.
-    """
-    if document is None:
-        from beleidsplan.export import build_plan_document
-
-        document = build_plan_document(plan)
-    typed = PlanDocument.from_dict(document)
-    reports = list(approved_reports(typed.actions)) if typed.actions else []
-    gemeenten = list(Gemeente.objects.all())
-    return build_plan_progress(typed, reports, gemeenten, today=today)
 
 
 # --- What is due ---------------------------------------------------------------------------

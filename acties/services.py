@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from functools import partial
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -35,12 +36,14 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from actoren.models import Actor, Gemeente
-from beleidsplan.models import Beleidsplan
 from cultuurregio import roles
 
 from . import emails
-from .models import Actie, ActieActor, Bijlage, Voortgangsrapport
+from .models import Actie, ActieActor, Bijlage, Rapportering, Voortgangsrapport
 from .uploads import check_upload
+
+if TYPE_CHECKING:  # for the hints only: beleidsplan sits above acties and imports it
+    from beleidsplan.models import Beleidsplan
 
 Fase = Voortgangsrapport.Fase
 Status = Voortgangsrapport.Status
@@ -59,7 +62,7 @@ def _audit(obj, user, reason: str) -> None:
 
 
 def _per_half_year(plan: Beleidsplan) -> bool:
-    return plan.rapportering == Beleidsplan.Rapportering.HALFJAARLIJKS
+    return plan.rapportering == Rapportering.HALFJAARLIJKS
 
 
 def current_period(plan: Beleidsplan, *, today: datetime.date | None = None) -> Periode:

@@ -5,8 +5,7 @@ from django.db.models import Count
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from acties.models import Actie
-from beleidsplan.admin import (
+from cultuurregio.admin import (
     ExplainProtectedDeleteMixin,
     HistoryAdmin,
     SpreadsheetImportExportMixin,
@@ -109,9 +108,12 @@ class GemeenteAdmin(ExplainProtectedDeleteMixin, SpreadsheetImportExportMixin, H
         )
         pks = [gemeente.pk for gemeente in objs]
         protected = list(protected)
+        # Actions are reached through their relation's name: actoren sits below acties
+        # and does not import it (README, "Code layout").
+        actie_model = Gemeente._meta.get_field("acties").related_model
         protected += [
-            f"{Actie._meta.verbose_name}: {actie}"
-            for actie in Actie.objects.filter(gemeenten__in=pks)
+            f"{actie_model._meta.verbose_name}: {actie}"
+            for actie in actie_model.objects.filter(gemeenten__in=pks)
             .select_related("doelstelling")
             .distinct()
         ]

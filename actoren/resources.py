@@ -8,7 +8,7 @@ see ``beleidsplan.resources``.
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 
-from beleidsplan.resources import (
+from cultuurregio.spreadsheets import (
     ChoiceWidget,
     LookupWidget,
     StrictManyToManyWidget,

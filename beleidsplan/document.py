@@ -7,7 +7,7 @@ every page, download and search walks the plan one way, here, and never by hand.
 contract itself (``export.py``) is untouched: this is how the application reads it.
 
 The progress of actions and goals (``progress``, ``reports``) is laid on the goals and
-actions afterwards by ``acties.progress.build_plan_progress``; a document is built for one
+actions afterwards by ``plan_progress.build_plan_progress``; a document is built for one
 reading (beleidsplan/reading.py memoises it by the plan's stamp), so each reading has its
 own objects.
 

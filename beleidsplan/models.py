@@ -2,7 +2,6 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -13,7 +12,8 @@ from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from simple_history.models import HistoricalRecords
 
-year_validators = [MinValueValidator(2000), MaxValueValidator(2100)]
+from acties.models import Rapportering
+from cultuurregio.validators import year_validators
 
 
 class BeleidsplanQuerySet(models.QuerySet):
@@ -44,9 +44,8 @@ class Beleidsplan(models.Model):
     tot_jaar = models.PositiveSmallIntegerField(_("to year"), validators=year_validators)
     beschrijving = models.TextField(_("description"), blank=True)
 
-    class Rapportering(models.TextChoices):
-        JAARLIJKS = "jaarlijks", _("per year")
-        HALFJAARLIJKS = "halfjaarlijks", _("per half year")
+    # How often partners report: a rule of the reports (acties.services reads it).
+    Rapportering = Rapportering
 
     rapportering = models.CharField(
         _("progress reporting"),

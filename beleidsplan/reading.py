@@ -32,12 +32,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.utils import timezone
 
-from acties.progress import PlanProgress, load_plan_progress
 from cultuurregio.roles import can_see_working_state, is_coordinator
 
 from .document import PlanDocument
 from .export import build_plan_document
 from .models import Beleidsplan, Planversie
+from .plan_progress import PlanProgress, load_plan_progress
 
 
 class LoginRequired(Exception):

@@ -23,12 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from acties.models import Voortgangsrapport
-from acties.progress import PlanProgress
 from cultuurregio.roles import can_see_working_state
 
 from . import search as site_search
 from .document import Action, Goal
 from .pagecache import digest, plan_page, release, visitor_page
+from .plan_progress import PlanProgress
 from .reading import Reading, readings_of
 
 

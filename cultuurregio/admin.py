@@ -1,7 +1,14 @@
-from django.contrib import admin
+"""The coordinator's admin site, and the base classes every app's admin shares (history,
+spreadsheet import/export, clear refusals of deletes)."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .roles import is_coordinator
+from .spreadsheets import SPREADSHEET_FORMATS
 
 
 class CultuurregioAdminSite(admin.AdminSite):
@@ -14,3 +21,146 @@ class CultuurregioAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return is_coordinator(request.user)
+
+
+# Messages of django-import-export, django-simple-history and django-mptt that their own
+# catalogs lack in Dutch (or translate badly). Marked here so that makemessages puts them in
+# our catalog, which takes precedence over the libraries' (LOCALE_PATHS).
+LIBRARY_MESSAGES = (
+    # django-import-export
+    gettext_noop(
+        "No valid data to import. Ensure your file has the correct headers or data "
+        "for import."
+    ),
+    gettext_noop("Import finished: {} new, {} updated, {} deleted and {} skipped {}."),
+    gettext_noop(
+        "The following fields are declared in 'import_id_fields' but are not present "
+        "in the file headers: %s"
+    ),
+    gettext_noop("This exporter will export the following fields: "),
+    gettext_noop("This importer will import the following fields: "),
+    gettext_noop("Select all"),
+    gettext_noop("Some rows failed to validate"),
+    gettext_noop(
+        "Please correct these errors in your data where possible, then reupload it "
+        "using the form above."
+    ),
+    gettext_noop("Confirm import"),
+    gettext_noop("Line number"),
+    gettext_noop("Row"),
+    gettext_noop("Non field specific"),
+    gettext_noop("new through import_export"),
+    gettext_noop("update through import_export"),
+    gettext_noop("delete through import_export"),
+    gettext_noop("export failed due to IllegalCharacterError"),
+    gettext_noop('Select at least 1 field for "%(resource_name)s" to export'),
+    # django-simple-history
+    gettext_noop("Change history: %s"),
+    gettext_noop("View history: %s"),
+    gettext_noop("Revert %s"),
+    gettext_noop("View %s"),
+    gettext_noop("Revert %(verbose_name)s"),
+    gettext_noop("View %(verbose_name)s"),
+    gettext_noop("Created"),
+    gettext_noop("Changed"),
+    gettext_noop("Deleted"),
+    gettext_noop(
+        "Choose a date from the list below to revert to a previous version of this object."
+    ),
+    gettext_noop("This object doesn't have a change history."),
+    gettext_noop("Press the 'Revert' button below to revert to this version of the object."),
+    gettext_noop("Press the 'Change History' button below to edit the history."),
+    gettext_noop("Revert"),
+    gettext_noop("Change History"),
+    gettext_noop('The %(name)s "%(obj)s" was changed successfully.'),
+    gettext_noop("You may edit it again below"),
+    # django-mptt
+    gettext_noop("%s has been successfully moved."),
+    gettext_noop("Did not understand moving instruction."),
+    gettext_noop("Objects have disappeared, try again."),
+    gettext_noop("No permission"),
+    gettext_noop("Database error: %s"),
+    gettext_noop("move node before node"),
+    gettext_noop("move node to child position"),
+    gettext_noop("move node after node"),
+    gettext_noop("Collapse tree"),
+    gettext_noop("Expand tree"),
+    gettext_noop("Successfully deleted %(count)d items."),
+    gettext_noop("Invalid parent"),
+    gettext_noop("A node may not be made a sibling of itself."),
+    gettext_noop("A node may not be made a child of itself."),
+    gettext_noop("A node may not be made a child of any of its descendants."),
+    gettext_noop("A node may not be made a sibling of any of its descendants."),
+)
+
+
+# --- Shared base classes --------------------------------------------------------------------
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Every record's "Geschiedenis": who changed what and when, with the changed fields."""
+
+    object_history_list_template = "admin/cultuurregio/object_history_list.html"
+
+
+class ExplainProtectedDeleteMixin:
+    """Say in words why a delete is refused.
+
+    The models protect what still depends on a record (a goal with actions, an SD with ODs,
+    an actor involved in actions). Django's delete page and bulk delete already refuse and
+    list the dependent records; this adds a message that says what to do.
+    """
+
+    protected_delete_message = _(
+        "This cannot be deleted while the records listed below still depend on it. "
+        "Move or delete those first."
+    )
+
+    def explain_protected(self, request, response) -> None:
+        context = getattr(response, "context_data", None) or {}
+        if context.get("protected"):
+            self.message_user(request, self.protected_delete_message, messages.ERROR)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        response = super().delete_view(request, object_id, extra_context)
+        self.explain_protected(request, response)
+        return response
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            func, name, description = actions["delete_selected"]
+
+            def delete_and_explain(modeladmin, request, queryset):
+                response = func(modeladmin, request, queryset)
+                modeladmin.explain_protected(request, response)
+                return response
+
+            actions["delete_selected"] = (delete_and_explain, name, description)
+        return actions
+
+
+class SpreadsheetImportExportMixin(ImportExportMixin):
+    """Import (with preview and confirmation) and export as Excel (.xlsx) or CSV."""
+
+    import_formats = SPREADSHEET_FORMATS
+    export_formats = SPREADSHEET_FORMATS
+    import_template_name = "admin/cultuurregio/import.html"
+    # With a byte order mark, Excel opens the CSV as UTF-8 (é, ë) instead of guessing.
+    to_encoding = "utf-8-sig"
+    #: Shown above the import form: what the columns mean.
+    import_help = ""
+
+    def get_import_context_data(self, **kwargs):
+        context = super().get_import_context_data(**kwargs)
+        context["import_help"] = self.import_help
+        return context
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        form.add_error(
+            "import_file",
+            gettext(
+                "This file could not be read. Choose an Excel file (.xlsx) or a CSV file, "
+                "and the format that matches it."
+            ),
+        )

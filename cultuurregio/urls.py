@@ -3,8 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from acties import urls as progress_urls
-from beleidsplan import download_urls, site_urls
+from beleidsplan import download_urls, progress_urls, site_urls
 from beleidsplan import urls as version_urls
 from beleidsplan.views_home import home
 
@@ -24,7 +23,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include((plan_pages, "plan"))),
     path("partner/", include("acties.partner_urls")),
-    path("", include("actoren.urls")),
+    path("", include("beleidsplan.directory_urls")),
     # About the site: the plan's words, the accessibility statement
     path("woordenlijst/", site_views.glossary, name="glossary"),
     path("toegankelijkheid/", site_views.accessibility, name="accessibility"),

@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth import authenticate
 
 from acties.models import Actie, Voortgangsrapport
+from beleidsplan.demo import DEMO_ACCOUNTS, load_demo
 from beleidsplan.models import Beleidsplan, Doelstelling, Herziening, Planversie
-from cultuurregio.demo import DEMO_ACCOUNTS, load_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
-"""The actor directory and an actor's page (actoren/views.py): filters that combine and stay
-in the URL, clear messages for bad filter values, "werkt samen met" with its counts, who
-sees which actions, the privacy of contact persons and inactive actors."""
+"""The actor directory and an actor's page (beleidsplan/directory_views.py): filters that combine
+and stay in the URL, clear messages for bad filter values, "werkt samen met" with its counts,
+who sees which actions, the privacy of contact persons and inactive actors."""
 
 from types import SimpleNamespace
 

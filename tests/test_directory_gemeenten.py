@@ -1,7 +1,6 @@
-"""The municipalities (actoren/views.py): the list with its counts, a municipality's page
-with the actions that reach it (all-municipality actions, those naming it, and under a
-merged municipality those naming the old ones), the actors in it, and who sees which
-actions."""
+"""The municipalities (beleidsplan/directory_views.py): the list with its counts, a municipality's
+page with the actions that reach it (all-municipality actions, those naming it, and under a
+merged municipality those naming the old ones), the actors in it, and who sees which actions."""
 
 import datetime
 from types import SimpleNamespace

@@ -1,5 +1,5 @@
 """Query counts of the directory, actor, municipality list and municipality pages at two data
-sizes: the count must not grow with the data (actoren/views.py)."""
+sizes: the count must not grow with the data (beleidsplan/directory_views.py)."""
 
 from types import SimpleNamespace
 

@@ -11,8 +11,8 @@ import zlib
 
 import pytest
 
-from acties import reports
 from acties.models import Voortgangsrapport
+from beleidsplan import annual_report as reports
 from beleidsplan import downloads
 from beleidsplan.export import build_plan_document
 

@@ -1,5 +1,5 @@
-"""Progress pages (acties/urls.py) and the coordinator's review queue
-(acties/admin_voortgang.py): what they show, who may see them, and query counts that do
+"""Progress pages (beleidsplan/progress_urls.py) and the coordinator's review queue
+(acties/admin.py): what they show, who may see them, and query counts that do
 not grow with the plan."""
 
 from datetime import date

@@ -11,11 +11,11 @@ from acties.progress import (
     ActionProgress,
     action_progress,
     latest_approved,
-    load_plan_progress,
     period_end,
     rollup,
 )
 from beleidsplan.export import build_plan_document
+from beleidsplan.plan_progress import load_plan_progress
 
 from .factories import make_actie, make_gemeente, make_od, make_plan, make_sd
 

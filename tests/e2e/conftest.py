@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from cultuurregio.demo import FIXTURES
+from beleidsplan.demo import FIXTURES
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # there (creating personas, reading results) are still plain synchronous calls.

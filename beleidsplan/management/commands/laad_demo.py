@@ -2,7 +2,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from cultuurregio.demo import load_demo
+from beleidsplan.demo import load_demo
 
 
 class Command(BaseCommand):

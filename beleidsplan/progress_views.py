@@ -18,6 +18,9 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from acties import services
+from acties.models import Actie, ActieActor, Voortgangsrapport
+from acties.progress import CLOSED_STATUSES, ROLLUP_RULE
 from actoren.models import Actor
 from beleidsplan.comparison import word_diff
 from beleidsplan.models import Beleidsplan
@@ -40,9 +43,7 @@ from beleidsplan.reading import (
 from beleidsplan.views import audit_trail
 from cultuurregio.roles import is_coordinator
 
-from . import reports, services
-from .models import Actie, ActieActor, Voortgangsrapport
-from .progress import CLOSED_STATUSES, ROLLUP_RULE
+from . import annual_report as reports
 
 
 def _get_coordinator_plan(request, plan_id: int) -> Beleidsplan:

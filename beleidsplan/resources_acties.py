@@ -12,15 +12,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
+from acties.models import Actie
 from actoren.models import Gemeente
-from beleidsplan.resources import (
-    GoalCodesWidget,
-    GoalCodeWidget,
-    StrictManyToManyWidget,
-    ValidatedResource,
-)
-
-from .models import Actie
+from beleidsplan.resources import GoalCodesWidget, GoalCodeWidget
+from cultuurregio.spreadsheets import StrictManyToManyWidget, ValidatedResource
 
 
 def spreiding_conflict_message() -> str:

@@ -18,16 +18,13 @@ from io import BytesIO
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from acties.models import Voortgangsrapport
+from acties.progress import ROLLUP_RULE, approved_reports
 from actoren.models import Gemeente
 from beleidsplan.document import Action, Goal, PlanDocument
 
-from .models import Voortgangsrapport
-from .progress import (
-    ROLLUP_RULE,
-    PlanProgress,
-    approved_reports,
-    build_plan_progress,
-)
+from .export import build_plan_document
+from .plan_progress import PlanProgress, build_plan_progress
 
 
 @dataclass
@@ -111,8 +108,6 @@ def load_annual_report(plan, jaar: int, *, document: dict | None = None, versie=
     to the year with their municipalities, and the municipalities (plus
     build_plan_document's seven for the working state)."""
     if document is None:
-        from beleidsplan.export import build_plan_document
-
         document = build_plan_document(plan)
     # Two readings of one document: progress at the end of the year, and the year's own.
     at_end, of_year = PlanDocument.from_dict(document), PlanDocument.from_dict(document)

@@ -3,7 +3,7 @@ an actor's page (its actions, who it works with), the municipalities and a munic
 page (the actions that reach it, the actors in it).
 
 Access. The registry itself (actors, municipalities) is public. The actions shown beside it
-follow the rule of the plan pages (beleidsplan/views.py, acties/views.py):
+follow the rule of the plan pages (beleidsplan/views.py, beleidsplan/progress_views.py):
 
 - the steering group and coordinators (``can_see_working_state``) see the working state of
   every plan, from the database rows;
@@ -36,11 +36,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from actoren.models import Actor, Gemeente
 from beleidsplan.pagecache import visitor_page
 from beleidsplan.reading import Reading, readings_of
 from cultuurregio.roles import can_see_working_state
-
-from .models import Actor, Gemeente
 
 # --- The actions a visitor may see -------------------------------------------------------
 

@@ -14,8 +14,7 @@ from django.test.utils import override_settings
 
 from actoren.models import Actor
 from beleidsplan.models import Beleidsplan, Doelstelling
-
-from . import roles
+from cultuurregio import roles
 
 FIXTURES = ["gemeenten", "actoren", "beleidsplan"]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import progress_views as views
 
 urlpatterns = [
     # Progress of a plan and of an action (public for a public plan: approved reports only)

@@ -1,0 +1,291 @@
+"""Spreadsheet import and export (django-import-export): the formats, widgets and base
+resource every app's resources share.
+
+What every resource built on these promises the coordinator:
+
+- every row is validated on its own (``full_clean``, so the model's rules and Dutch
+  messages apply) and a bad row is listed with its number and the message, in the preview;
+- a value that cannot be read (an unknown goal code or municipality, "ja" where a year
+  belongs) is such a row error too, never a traceback;
+- the import runs in one transaction (``IMPORT_EXPORT_USE_TRANSACTIONS``): with one bad row
+  nothing is written.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from import_export import resources, widgets
+from import_export.formats import base_formats
+
+# --- Formats ------------------------------------------------------------------------------
+
+
+class CSV(base_formats.CSV):
+    """CSV that also reads the semicolon-separated files a Dutch-language Excel writes."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes) and self.encoding:
+            in_stream = in_stream.decode(self.encoding)
+        first_line = in_stream.split("\n", 1)[0]
+        if "delimiter" not in kwargs and first_line.count(";") > first_line.count(","):
+            kwargs["delimiter"] = ";"
+        return super().create_dataset(in_stream, **kwargs)
+
+
+SPREADSHEET_FORMATS = [base_formats.XLSX, CSV]
+
+
+# --- Widgets ------------------------------------------------------------------------------
+
+
+class TextWidget(widgets.CharWidget):
+    """Text that may be empty: an empty spreadsheet cell becomes "" (not NULL)."""
+
+    def __init__(self, coerce_to_string=True, allow_blank=True):
+        super().__init__(coerce_to_string=coerce_to_string, allow_blank=allow_blank)
+
+
+class YesNoWidget(widgets.BooleanWidget):
+    """Yes/no cells as people type them: ja/nee, 1/0, x, true/false (Excel's WAAR/ONWAAR).
+
+    An empty cell gives the model's default. Anything else is a row error: the library's
+    BooleanWidget would silently read "ja" as False.
+    """
+
+    YES = {"1", "ja", "j", "x", "true", "waar", "yes", "y"}
+    NO = {"0", "nee", "n", "false", "onwaar", "no"}
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, (int, float)) and value in (0, 1):
+            return bool(value)
+        text = str(value).strip().lower()
+        if text == "":
+            return None
+        if text in self.YES:
+            return True
+        if text in self.NO:
+            return False
+        raise ValueError(
+            gettext('"%(value)s" is not yes or no; write ja or nee.') % {"value": value}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type"):
+            return value
+        if value is None:
+            return ""
+        return "ja" if value else "nee"
+
+
+class WholeNumberWidget(widgets.IntegerWidget):
+    """A whole number, with a Dutch message (not a Python traceback) when it is none."""
+
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        try:
+            number = Decimal(str(value).strip().replace(" ", ""))
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite() or number != number.to_integral_value():
+            raise ValueError(
+                gettext('"%(value)s" is not a whole number.') % {"value": value}
+            )
+        return int(number)
+
+
+class DayWidget(widgets.DateWidget):
+    """A date as a spreadsheet holds it (a date cell) or as text: 2025-01-01 or 1/1/2025."""
+
+    FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Export writes the first; import reads any of them.
+        self.formats = self.FORMATS
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            value = value.strip()
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            raise ValueError(
+                gettext('"%(value)s" is not a date; write it as 2025-01-01 or 1/1/2025.')
+                % {"value": value}
+            ) from None
+
+
+class ChoiceWidget(widgets.CharWidget):
+    """A choice by its stored value ("instelling") or by its Dutch label, any case."""
+
+    def __init__(self, choices, **kwargs):
+        self.choices = choices
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        if not text:
+            return text
+        wanted = text.strip().lower()
+        for stored, label in self.choices:
+            if wanted in (str(stored).lower(), str(label).lower()):
+                return stored
+        # Left as it is: the model's full_clean reports it with the list of choices.
+        return text.strip()
+
+
+class LookupWidget(widgets.ForeignKeyWidget):
+    """ForeignKeyWidget that reports an unknown value as a row error with a Dutch message
+    (a ValueError, which the import lists under the row's number), not a DoesNotExist."""
+
+    def __init__(self, model, field="pk", *, unknown_message, **kwargs):
+        self.unknown_message = unknown_message
+        super().__init__(model, field=field, **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, str):
+            value = value.strip()
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        try:
+            return super().clean(value, row, **kwargs)
+        except (self.model.DoesNotExist, ValueError, TypeError):
+            raise ValueError(self.unknown_message % {"value": value}) from None
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return getattr(value, self.field)
+
+
+class StrictManyToManyWidget(widgets.ManyToManyWidget):
+    """Many-to-many by a readable key (a name, a code), comma-separated.
+
+    Unlike the library's widget, a value that matches nothing is a row error (Dutch
+    message naming the values), not silently dropped.
+    """
+
+    def __init__(self, model, field, *, unknown_message, separator=",", **kwargs):
+        self.unknown_message = unknown_message
+        super().__init__(model, separator=separator, field=field, **kwargs)
+
+    def get_queryset(self, row):
+        return self.model.objects.all()
+
+    def normalise(self, value: str) -> str:
+        return value
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return self.model.objects.none()
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        wanted = [self.normalise(part.strip()) for part in str(value).split(self.separator)]
+        wanted = [part for part in wanted if part]
+        found = self.get_queryset(row).filter(**{f"{self.field}__in": wanted})
+        known = {str(getattr(obj, self.field)) for obj in found}
+        missing = [part for part in wanted if part not in known]
+        if missing:
+            raise ValueError(self.unknown_message % {"values": ", ".join(missing)})
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return f"{self.separator} ".join(str(getattr(o, self.field)) for o in value.all())
+
+
+# --- The base resource --------------------------------------------------------------------
+
+
+class ValidatedResource(resources.ModelResource):
+    """A ModelResource that validates each row completely before anything is saved.
+
+    Subclasses set ``clean_model_instances = True`` in their Meta, so the model's
+    ``full_clean`` (field validators, ``clean()``, constraints, uniqueness) runs per row.
+    On top of that the many-to-many columns are read before the row is saved, so that an
+    unknown name there is reported with the row, like every other error.
+    """
+
+    WIDGETS_MAP = {
+        **resources.ModelResource.WIDGETS_MAP,
+        "TextField": TextWidget,
+        "BooleanField": YesNoWidget,
+        "DateField": DayWidget,
+        "IntegerField": WholeNumberWidget,
+        "PositiveIntegerField": WholeNumberWidget,
+        "PositiveSmallIntegerField": WholeNumberWidget,
+        "SmallIntegerField": WholeNumberWidget,
+        "BigIntegerField": WholeNumberWidget,
+        "AutoField": WholeNumberWidget,
+        "BigAutoField": WholeNumberWidget,
+    }
+
+    def before_import(self, dataset, **kwargs):
+        """Refuse a file whose columns do not fit, before reading any row: a misspelt
+        column would otherwise be ignored without a word."""
+        super().before_import(dataset, **kwargs)
+        # Empty spreadsheet cells come as None: make them "" like empty CSV cells, so the
+        # widgets see one kind of empty and the preview shows blanks, not "None".
+        for index, row in enumerate(dataset):
+            if any(value is None for value in row):
+                dataset[index] = ["" if value is None else value for value in row]
+        headers = [str(h).strip() for h in (dataset.headers or []) if h not in (None, "")]
+        known = [field.column_name for field in self.get_import_fields()]
+        id_columns = [self.fields[name].column_name for name in self.get_import_id_fields()]
+        # Without an "id" column every row is a new record; other keys must be there.
+        missing = [c for c in id_columns if c not in headers and id_columns != ["id"]]
+        unknown = [h for h in headers if h not in known]
+        problem = None
+        if missing:
+            problem = gettext(
+                "The file lacks the column(s) %(missing)s, which identify the rows."
+            ) % {"missing": ", ".join(missing)}
+        elif unknown:
+            problem = gettext(
+                "Unknown column(s): %(unknown)s. The columns this import reads are: %(known)s."
+            ) % {"unknown": ", ".join(unknown), "known": ", ".join(known)}
+        if problem:
+            # The library goes on to the rows after this error: give it none, so the page
+            # shows this one message instead of one per row.
+            del dataset[:]
+            raise ValueError(problem)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for field in self.get_import_fields():
+            if (
+                isinstance(field.widget, widgets.ManyToManyWidget)
+                and not field.readonly
+                and field.column_name in row
+            ):
+                try:
+                    field.clean(row, **kwargs)
+                except ValueError as exc:
+                    errors.setdefault(field.attribute, []).append(
+                        ValidationError(str(exc), code="invalid")
+                    )
+        self.validate_row(instance, row, errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_row(self, instance, row, errors: dict) -> None:
+        """Hook for rules across columns that the model cannot check (many-to-many)."""
+
+    def export_field(self, field, instance, **kwargs):
+        # Keep cells of export files plain values (no "None").
+        value = super().export_field(field, instance, **kwargs)
+        return "" if value is None else value
