@@ -15,9 +15,13 @@ as plan data, or uses in a way a coordinator should check, becomes a warning wit
 number. Goal codes in the database follow position (``Beleidsplan.refresh_codes``); the
 labels in the file are only checked against them.
 
-``import_nota`` is the one entry point (the management command ``importeer_nota`` and the
-tests call it). It reads and validates the whole file before it writes anything, and it
-writes in one transaction.
+``import_nota`` is the one entry point (the management command ``importeer_nota``, the
+admin's "Nota importeren" page and the tests call it). It reads and validates the whole file
+before it writes anything, and it writes in one transaction.
+
+A Word document (.docx) is read by ``beleidsplan.docx_reader`` into the same rows (the
+format follows from the file's content, not its name); the same ``_Parser`` reads them.
+Its warnings name the place as Word shows it ("tabel 3, rij 12") instead of a line number.
 """
 
 from __future__ import annotations
@@ -74,13 +78,21 @@ class NotaImportError(Exception):
 
 @dataclass
 class ImportWarning:
-    """Something in the nota a coordinator should check. ``message`` is Dutch."""
+    """Something in the nota a coordinator should check. ``message`` is Dutch.
+
+    ``line`` is the line number of a text nota; for a Word document it is the row's position
+    in the reader's stream (it only orders the warnings) and ``place`` says where the row is
+    as Word shows it ("tabel 3, rij 12").
+    """
 
     line: int | None
     message: str
     end_line: int | None = None
+    place: str | None = None
 
     def __str__(self) -> str:
+        if self.place:
+            return _("%(place)s: %(message)s") % {"place": self.place, "message": self.message}
         if self.line is None:
             return self.message
         if self.end_line and self.end_line != self.line:
@@ -193,6 +205,36 @@ class ImportReport:
     warnings: list[ImportWarning]
 
 
+@dataclass
+class NotaRow:
+    """One row of a nota read from a document with real tables (``docx_reader``).
+
+    ``place`` names it as Word shows it ("tabel 3, rij 12"); ``cells`` are plain text, line
+    breaks inside a cell kept. A row with a ``warning`` carries no cells: it is something
+    the reader noticed at that place (a nested table, a heading that was not imported).
+    """
+
+    place: str
+    cells: list[str] = field(default_factory=list)
+    warning: str = ""
+
+
+@dataclass
+class NotaTables:
+    """The plan tables of a Word document, as rows in document order, and its name."""
+
+    source: str
+    rows: list[NotaRow]
+
+
+@dataclass
+class NotaText:
+    """A nota saved as text, and its name."""
+
+    source: str
+    text: str
+
+
 def clean_cell(raw: str) -> str:
     """Plain text of a cell: markup removed, whitespace runs collapsed, ends stripped."""
     return _SPACE_RE.sub(" ", _MARKUP_RE.sub("", raw)).strip()
@@ -217,19 +259,22 @@ def _looks_like_header(cells: list[str]) -> bool:
     return any(cell.lower() in _HEADER_WORDS for cell in cells[2:])
 
 
-def read_nota(path_or_text: str | bytes | os.PathLike) -> tuple[str, str]:
+def read_nota(
+    path_or_text: str | bytes | os.PathLike, *, name: str | None = None
+) -> tuple[str, str]:
     """The nota's text and a name for it (the file name, or "tekst").
 
     A ``Path`` (or any path-like) and a ``str`` without a line break are read as a file;
-    a ``str`` with line breaks is the text itself; ``bytes`` are the file's content.
+    a ``str`` with line breaks is the text itself; ``bytes`` are the file's content, named
+    ``name`` when given (an upload's file name).
     Raises ``NotaImportError`` for a missing file and for content that is not UTF-8 text.
     """
     if isinstance(path_or_text, str) and "\n" in path_or_text:
         data: bytes | str = path_or_text
-        name = _("the given text")
+        name = name or _("the given text")
     elif isinstance(path_or_text, bytes):
         data = path_or_text
-        name = _("the given text")
+        name = name or _("the given text")
     else:
         path = Path(path_or_text)
         name = path.name
@@ -260,6 +305,61 @@ def _not_text_message(name: str) -> str:
         "%(name)s is not a text file (it contains binary data). Save the nota as plain "
         "text with UTF-8 encoding and try again."
     ) % {"name": name}
+
+
+# The first bytes of a zip archive (.docx, .xlsx, .odt) and of an OLE compound file (the old
+# .doc, and every password-protected Office file, .docx included).
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def load_nota(
+    path_or_text: str | bytes | os.PathLike | NotaText | NotaTables, *, name: str | None = None
+) -> NotaText | NotaTables:
+    """The nota, read: its text, or for a Word document its table rows.
+
+    The format follows from the content (a zip with ``word/document.xml`` is a .docx; an
+    OLE file is an old .doc or a protected file, refused with a message saying what to do),
+    never from the file name. ``name`` names ``bytes`` in messages (an upload's file name).
+    Raises ``NotaImportError``.
+    """
+    if isinstance(path_or_text, NotaText | NotaTables):
+        return path_or_text
+    data: bytes | None = None
+    if isinstance(path_or_text, bytes):
+        data = path_or_text
+    elif not (isinstance(path_or_text, str) and "\n" in path_or_text):
+        path = Path(path_or_text)
+        if path.is_file():
+            with path.open("rb") as file:
+                head = file.read(len(_OLE_MAGIC))
+            if head.startswith(_ZIP_MAGIC) or head == _OLE_MAGIC:
+                data, name = path.read_bytes(), path.name
+    if data is not None and (data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC)):
+        from .docx_reader import read_docx
+
+        return read_docx(data, name=name)
+    text, source = read_nota(path_or_text, name=name)
+    return NotaText(source=source, text=text)
+
+
+def parse_rows(
+    rows: Sequence[NotaRow],
+    *,
+    gemeenten: Iterable[Gemeente] = (),
+    periode: tuple[int, int] | None = None,
+) -> ParsedNota:
+    """Read the rows of a Word document's plan tables (``docx_reader``) with the same rules
+    as ``parse_nota``; no queries. The warnings name each row's place."""
+    parser = _Parser(
+        gemeenten=list(gemeenten), periode=periode, places=[row.place for row in rows]
+    )
+    for number, row in enumerate(rows, start=1):
+        if row.warning:
+            parser.warn(number, row.warning)
+        else:
+            parser.feed(number, row.cells)
+    return parser.finish()
 
 
 def parse_nota(
@@ -306,9 +406,18 @@ def parse_nota(
 class _Parser:
     """The state of one pass over the table rows (see ``parse_nota``)."""
 
-    def __init__(self, *, gemeenten: list[Gemeente], periode: tuple[int, int] | None):
+    def __init__(
+        self,
+        *,
+        gemeenten: list[Gemeente],
+        periode: tuple[int, int] | None,
+        places: Sequence[str] | None = None,
+    ):
         self.gemeenten = gemeenten
         self.periode = periode
+        # A Word document's rows are named by place ("tabel 3, rij 12"), indexed by line - 1;
+        # a text nota's by line number (None).
+        self.places = places
         self.goals: list[ParsedGoal] = []
         self.by_code: dict[str, ParsedGoal] = {}
         self.labels: dict[str, int] = {}
@@ -319,11 +428,23 @@ class _Parser:
         # The goal or action the next continuation row belongs to.
         self.last: ParsedGoal | ParsedActie | None = None
 
+    def place(self, line: int | None) -> str | None:
+        if self.places is None or line is None:
+            return None
+        return self.places[line - 1]
+
     def warn(self, line: int | None, message: str) -> None:
-        self.warnings.append(ImportWarning(line, message))
+        self.warnings.append(ImportWarning(line, message, place=self.place(line)))
 
     def error(self, line: int, message: str) -> None:
-        self.errors.append(_("line %(line)s: %(message)s") % {"line": line, "message": message})
+        if place := self.place(line):
+            self.errors.append(
+                _("%(place)s: %(message)s") % {"place": place, "message": message}
+            )
+        else:
+            self.errors.append(
+                _("line %(line)s: %(message)s") % {"line": line, "message": message}
+            )
 
     # Rows ------------------------------------------------------------------------------
 
@@ -404,7 +525,11 @@ class _Parser:
                 "The row is labelled “%(label)s”, but by its place in the table it is "
                 "%(code)s. It was kept in its place, as %(code)s."
             ) % {"label": label, "code": code})
-        if normalised in self.labels:
+        if normalised in self.labels and self.places is not None:
+            self.warn(line, _(
+                "The label “%(label)s” was already used in %(place)s."
+            ) % {"label": label, "place": self.place(self.labels[normalised])})
+        elif normalised in self.labels:
             self.warn(line, _(
                 "The label “%(label)s” was already used on line %(line)s."
             ) % {"label": label, "line": self.labels[normalised]})
@@ -413,8 +538,30 @@ class _Parser:
 
     def fill_goal(self, goal: ParsedGoal, line: int, cells: list[str]) -> None:
         for index, cell in enumerate(cells[1:], start=1):
-            if cell:
+            if cell := self.take_notes(goal, line, cell):
                 self.add_to_goal(goal, index, line, cell)
+
+    def take_notes(self, goal: ParsedGoal, line: int, cell: str) -> str:
+        """Keep the cell's revision notes (lines starting with ➤, as "➤ SD 2 OD1 > =
+        aanbod") in ``goal``'s explanation, with a warning; return the rest of the cell.
+
+        A text nota's cell is one line; a Word cell may hold the note below the wording.
+        """
+        if _REVISION_MARK not in cell:
+            return cell
+        rest = []
+        for part in cell.split("\n"):
+            if part.startswith(_REVISION_MARK):
+                # A revision proposal pasted under the goal: it is not part of the wording,
+                # but it must not be lost either.
+                goal.notes.append(part)
+                self.warn(line, _(
+                    "Revision note “%(text)s” was not added to the wording; it was kept in "
+                    "the explanation of %(code)s."
+                ) % {"text": _snippet(part), "code": goal.code})
+            else:
+                rest.append(part)
+        return "\n".join(rest)
 
     def add_to_goal(self, goal: ParsedGoal, index: int, line: int, text: str) -> str | None:
         """Put a cell's text in the goal; return the field it went to (None: not kept)."""
@@ -454,7 +601,7 @@ class _Parser:
         actie = ParsedActie(line=line, goal=od, volgorde=len(od.acties) + 1)
         od.acties.append(actie)
         for index, cell in enumerate(cells[1:], start=1):
-            if cell:
+            if cell := self.take_notes(od, line, cell):
                 self.add_to_actie(actie, index, line, cell)
         self.last = actie
 
@@ -478,22 +625,19 @@ class _Parser:
         goal = target if isinstance(target, ParsedGoal) else target.goal
         columns = []
         for index, cell in enumerate(cells[1:], start=1):
-            if not cell:
+            if not (cell := self.take_notes(goal, line, cell)):
                 continue
-            if cell.startswith(_REVISION_MARK):
-                # A revision proposal pasted under the goal ("➤ SD 2 OD1 > = aanbod"): it
-                # is not part of the wording, but it must not be lost either.
-                goal.notes.append(cell)
-                self.warn(line, _(
-                    "Revision note “%(text)s” was not added to the wording; it was kept in "
-                    "the explanation of %(code)s."
-                ) % {"text": _snippet(cell), "code": goal.code})
-            elif isinstance(target, ParsedGoal):
+            if isinstance(target, ParsedGoal):
                 columns.append(self.add_to_goal(target, index, line, cell))
             else:
                 columns.append(self.add_to_actie(target, index, line, cell))
         columns = [column for column in columns if column]
-        if columns:
+        if columns and self.places is not None:
+            self.warn(line, _(
+                "Continuation of the row in %(place)s (the table broke across a page): "
+                "added to its %(columns)s."
+            ) % {"place": self.place(target.line), "columns": ", ".join(dict.fromkeys(columns))})
+        elif columns:
             self.warn(line, _(
                 "Continuation of the row on line %(line)s (the table broke across a page): "
                 "added to its %(columns)s."
@@ -647,12 +791,15 @@ def match_actors(
 @transaction.atomic
 def import_nota(
     *,
-    path_or_text: str | bytes | os.PathLike,
+    path_or_text: str | bytes | os.PathLike | NotaText | NotaTables,
     plan: Beleidsplan,
     dry_run: bool = False,
     user=None,
 ) -> ImportReport:
     """Import the plan tables of a nota into ``plan``, which must have no goals yet.
+
+    ``path_or_text`` is a file (text or .docx, told apart by content), the text itself, the
+    file's bytes, or a nota already read by ``load_nota``.
 
     ``plan`` may be unsaved: it is then validated and saved with the import (not in a dry
     run). The whole file is read and checked before anything is written, and the import is
@@ -664,7 +811,8 @@ def import_nota(
     record): about 800 for the seed (31 goals, 79 actions, 100 links), well under a second
     on SQLite. A dry run costs a few queries (the plan, the municipalities, the actors).
     """
-    text, source = read_nota(path_or_text)
+    nota = load_nota(path_or_text)
+    source = nota.source
     if plan.pk is None:
         try:
             plan.full_clean()
@@ -680,11 +828,16 @@ def import_nota(
                 "would duplicate them. Import into a new plan."
             ) % {"plan": plan}
         )
-    parsed = parse_nota(
-        text,
-        gemeenten=Gemeente.objects.all(),
-        periode=(plan.van_jaar, plan.tot_jaar),
-    )
+    if isinstance(nota, NotaTables):
+        parsed = parse_rows(
+            nota.rows, gemeenten=Gemeente.objects.all(), periode=(plan.van_jaar, plan.tot_jaar)
+        )
+    else:
+        parsed = parse_nota(
+            nota.text,
+            gemeenten=Gemeente.objects.all(),
+            periode=(plan.van_jaar, plan.tot_jaar),
+        )
     if parsed.errors:
         raise NotaImportError(
             _("The nota was not imported; nothing was saved:"), errors=parsed.errors
