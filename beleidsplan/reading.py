@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from cultuurregio.roles import can_see_working_state, is_coordinator
 
+from .compiled import CompiledValues
 from .document import PlanDocument
 from .export import build_plan_document
 from .models import Beleidsplan, Planversie
@@ -107,30 +108,83 @@ class Reading:
         return self.model.document
 
 
-def _reading_of(user, **plan: object) -> Reading | None:
-    """The reading of the plan matching ``plan`` (a filter on Beleidsplan) for ``user``, or
-    None when there is none they may read. One query: the plan (insiders) or its latest
-    published version with the plan, for a public plan (anyone else)."""
-    if can_see_working_state(user):
-        found = Beleidsplan.objects.filter(**plan).first()
-        if found is None:
-            return None
-        return Reading(plan=found, versie=None, insider=True, coordinator=is_coordinator(user))
-    versie = (
-        Planversie.objects.filter(plan__publiek=True, **{f"plan__{k}": v for k, v in plan.items()})
-        .select_related("plan")
-        .defer("document")
-        .order_by("-nummer")
-        .first()
+# --- The queries that read who reads what ------------------------------------------------
+# Run on every request of every page: compiled once (compiled.py). The plan's columns and
+# the version's without its document.
+_PLAN = [field.attname for field in Beleidsplan._meta.concrete_fields]
+_VERSION = [f.attname for f in Planversie._meta.concrete_fields if f.name != "document"]
+_VERSION_WITH_PLAN = [*_VERSION, *(f"plan__{name}" for name in _PLAN)]
+
+
+def _plan(row) -> Beleidsplan:
+    return Beleidsplan.from_db("default", _PLAN, row)
+
+
+def _version(row) -> Planversie:
+    versie = Planversie.from_db("default", _VERSION, row[: len(_VERSION)])
+    versie.plan = _plan(row[len(_VERSION):])
+    return versie
+
+
+def _query(build, arity: int = 1) -> CompiledValues:
+    return CompiledValues(build, arity)
+
+
+# The plan matching one lookup (insiders), or its latest version for a public plan.
+_PLAN_BY = {
+    lookup: _query(
+        lambda value, lookup=lookup: Beleidsplan.objects.filter(**{lookup: value})
+        .order_by("pk").values_list(*_PLAN)[:1]
     )
-    return Reading(plan=versie.plan, versie=versie, insider=False) if versie else None
+    for lookup in ("pk", "doelstellingen__acties")
+}
+_LATEST_VERSION_BY = {
+    lookup: _query(
+        lambda value, lookup=lookup: Planversie.objects.filter(
+            plan__publiek=True, **{f"plan__{lookup}": value}
+        ).order_by("-nummer").values_list(*_VERSION_WITH_PLAN)[:1]
+    )
+    for lookup in ("pk", "doelstellingen__acties")
+}
+# Every plan (insiders); every version of the public plans, a few per plan (anyone else).
+_ALL_PLANS = _query(lambda: Beleidsplan.objects.values_list(*_PLAN), 0)  # newest first
+_PUBLIC_VERSIONS = _query(
+    lambda: Planversie.objects.filter(plan__publiek=True)
+    .order_by("-plan__van_jaar", "plan__titel", "plan_id", "-nummer")
+    .values_list(*_VERSION_WITH_PLAN),
+    0,
+)
+_VERSION_OF_PLAN = _query(
+    lambda plan_id, nummer: Planversie.objects.filter(plan_id=plan_id, nummer=nummer)
+    .values_list(*_VERSION_WITH_PLAN)[:1],
+    2,
+)
+
+
+def _reading_of(user, lookup: str, value: int) -> Reading | None:
+    """The reading of the plan where ``lookup`` (a filter on Beleidsplan: "pk" or
+    "doelstellingen__acties") is ``value``, for ``user``, or None when there is none they
+    may read. One query: the plan (insiders) or its latest published version with the
+    plan, for a public plan (anyone else)."""
+    if can_see_working_state(user):
+        rows = _PLAN_BY[lookup].rows(value)
+        if not rows:
+            return None
+        return Reading(
+            plan=_plan(rows[0]), versie=None, insider=True, coordinator=is_coordinator(user)
+        )
+    rows = _LATEST_VERSION_BY[lookup].rows(value)
+    if not rows:
+        return None
+    versie = _version(rows[0])
+    return Reading(plan=versie.plan, versie=versie, insider=False)
 
 
 def read_plan_of_action(request, actie_id: int) -> Reading:
     """The reading of the plan an action belongs to, as ``read_plan``, in one query: the
     plan of the action's goal (insiders) or its latest version (anyone else). Whether the
     action is in what they read is for the page to say (the document has it or not)."""
-    reading = _reading_of(request.user, doelstellingen__acties=actie_id)
+    reading = _reading_of(request.user, "doelstellingen__acties", actie_id)
     if reading is not None:
         return reading
     plan_id = (
@@ -150,7 +204,7 @@ def read_plan(request, plan_id: int) -> Reading:
     Queries: the user's groups (logged in, at most two), then one: the plan (insiders) or
     the plan's latest version with the plan (anyone else). A refusal costs one more.
     """
-    reading = _reading_of(request.user, pk=plan_id)
+    reading = _reading_of(request.user, "pk", plan_id)
     if reading is not None:
         return reading
     plan = Beleidsplan.objects.filter(pk=plan_id).first()
@@ -164,13 +218,10 @@ def published_version(reading: Reading, nummer: int) -> Planversie:
     No query when it is the version the reader reads anyway, else one."""
     if reading.versie is not None and reading.versie.nummer == nummer:
         return reading.versie
-    found = (
-        Planversie.objects.defer("document").select_related("plan")
-        .filter(plan=reading.plan, nummer=nummer).first()
-    )
-    if found is None:
+    rows = _VERSION_OF_PLAN.rows(reading.plan.pk, nummer)
+    if not rows:
         raise Http404
-    return found
+    return _version(rows[0])
 
 
 def readings_for(user) -> list[Reading]:
@@ -180,19 +231,14 @@ def readings_for(user) -> list[Reading]:
     if can_see_working_state(user):
         coordinator = is_coordinator(user)
         return [
-            Reading(plan=plan, versie=None, insider=True, coordinator=coordinator)
-            for plan in Beleidsplan.objects.all()
+            Reading(plan=_plan(row), versie=None, insider=True, coordinator=coordinator)
+            for row in _ALL_PLANS.rows()
         ]
     # Every version of the public plans (a few per plan), the latest of each kept: a plain
     # join, cheaper per request than a correlated subquery.
-    versies = (
-        Planversie.objects.filter(plan__publiek=True)
-        .select_related("plan")
-        .defer("document")
-        .order_by("-plan__van_jaar", "plan__titel", "plan_id", "-nummer")
-    )
     latest: dict[int, Planversie] = {}
-    for versie in versies:
+    for row in _PUBLIC_VERSIONS.rows():
+        versie = _version(row)
         latest.setdefault(versie.plan_id, versie)
     return [Reading(plan=v.plan, versie=v, insider=False) for v in latest.values()]
 
