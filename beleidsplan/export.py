@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django.utils import timezone
@@ -273,6 +274,7 @@ def _gemeente(gemeente: Gemeente) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=4096)  # the region's municipality and actor names, sorted per action
 def _name_key(naam: str) -> tuple[str, str]:
     """Sort key for names, the same on every database: case- and accent-insensitive
     ("Écaussinnes" between "Dilbeek" and "Gooik"), ties broken by the exact name."""

@@ -49,6 +49,19 @@ def _table_key(plan_id: int, section: dict) -> str:
     return digest((release(), plan_id, section["goal"].content_key(section["acties"])))
 
 
+def _sd_key(plan_id: int, section: dict) -> str:
+    """The key of one SD's rendered part of the nota (``{% cache %}`` in site/plan.html):
+    its heading and progress, and per OD the heading and the table's own key. After an
+    edit only the SD that holds the change is rendered again (a big plan has dozens)."""
+    sd = section["sd"]
+    return digest((
+        release(), plan_id, sd.id, sd.code, sd.formulering, sd.tagline, sd.transversaal,
+        sd.colour, repr(sd.progress), section["own"] and section["own"]["key"],
+        [(g["goal"].id, g["goal"].code, g["goal"].formulering, bool(g["acties"]), g["key"])
+         for g in section["goals"]],
+    ))
+
+
 # --- The plan as the nota shows it --------------------------------------------------------
 
 NO_REPORT = "geen"
@@ -202,11 +215,13 @@ class NotaPage:
                 goals.append(section)
             if filters.narrows and not goals:
                 continue
-            sections.append({
+            section = {
                 "sd": sd, "colour": sd.colour,
                 "goals": [g for g in goals if g["goal"] is not sd],
                 "own": next((g for g in goals if g["goal"] is sd), None),
-            })
+            }
+            section["key"] = _sd_key(model.document.id, section)
+            sections.append(section)
         return sections
 
     @cached_property

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.http import http_date
 
-from acties.models import Actie, ActieActor
+from acties.models import Actie, ActieActor, Voortgangsrapport
 from beleidsplan.models import Beleidsplan, RenderedFile
 from beleidsplan.services import publish_version
 
@@ -217,6 +217,43 @@ def test_working_state_follows_actions_and_their_municipalities(client, site, st
     halle.naam = "Halle (stad)"
     halle.save()
     assert "Halle (stad)" in text(client.get(target))
+
+
+def test_nota_renders_again_only_the_sd_that_changed_and_shows_every_change(
+    client, site, stuurgroeplid, coordinator
+):
+    """The nota keeps each SD's part (site/plan.html): an edit in one SD, a new progress
+    bar in another, both show at once; an SD that did not change is not rendered again."""
+    client.force_login(stuurgroeplid)
+    other_sd = make_sd(site.plan, "Het aanbod versterken")
+    other_od = make_od(other_sd, "Cultuurcentra versterken")
+    make_actie(other_od, "Gezamenlijke programmatie")
+    target = url("plan", site.plan.pk)
+    page = text(client.get(target))
+    assert "Cultuurcentra versterken" in page and "Gezamenlijke programmatie" in page
+    assert 'value="100"' not in page  # no progress bar yet
+
+    other_od.formulering = "Cultuurcentra samen laten werken"
+    other_od.save()
+    Voortgangsrapport.objects.create(
+        actie=site.actie, jaar=2021, status=Voortgangsrapport.Status.AFGEROND,
+        percentage=100, fase=Voortgangsrapport.Fase.GOEDGEKEURD, wat_gedaan="Klaar.",
+    )
+    page = text(client.get(target))
+    assert "Cultuurcentra samen laten werken" in page
+    assert "Cultuurcentra versterken" not in page
+    assert 'value="100"' in page  # SD1's bar from the approved report
+
+    # Only the second SD's heading changes now: the first SD's part (its progress bar)
+    # and every action table come from the cache; only the second SD's bar is rendered.
+    other_sd.formulering = "Het aanbod in de regio versterken"
+    other_sd.save()
+    response = client.get(target)
+    assert "Het aanbod in de regio versterken" in text(response)
+    assert 'value="100"' in text(response)
+    rendered = [template.name for template in response.templates]
+    assert rendered.count("site/_bar.html") == 1
+    assert "site/_acties_tabel.html" not in rendered
 
 
 def test_goal_history_shows_a_new_wording_right_after_the_edit(client, site, stuurgroeplid):
