@@ -17,6 +17,7 @@ from io import BytesIO
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from weasyprint import HTML
 
 from acties.models import Voortgangsrapport
 from acties.progress import ROLLUP_RULE, approved_reports
@@ -199,8 +200,6 @@ def _refuse_fetch(url, *args, **kwargs):
 def pdf_document(report: AnnualReport, *, base_url: str | None = None):
     """The laid-out WeasyPrint document (pages) of templates/acties/jaarverslag_pdf.html,
     before writing it as PDF."""
-    from weasyprint import HTML
-
     html = render_to_string(
         "acties/jaarverslag_pdf.html",
         {"report": report, "plan": report.plan, "jaar": report.jaar, "rule": ROLLUP_RULE},

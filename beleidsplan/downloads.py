@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from weasyprint import HTML
 
 from .models import Beleidsplan, Planversie
 from .pagecache import conditional_file, digest, file_response, release, stored_file
@@ -217,8 +218,6 @@ def plan_html(document: dict, *, plan: Beleidsplan, versie: Planversie | None) -
 
 def pdf_document(document: dict, *, plan: Beleidsplan, versie: Planversie | None):
     """The laid-out WeasyPrint document (pages), before writing it as PDF."""
-    from weasyprint import HTML
-
     html = plan_html(document, plan=plan, versie=versie)
     return HTML(string=html, url_fetcher=_refuse_fetch).render()
 

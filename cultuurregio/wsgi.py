@@ -1,6 +1,13 @@
 import os
+from importlib import import_module
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cultuurregio.settings")
 application = get_wsgi_application()
+
+# Import every page's module now, as each worker starts, not in its first request: the URLs
+# import the views, and the downloads import WeasyPrint (about half a second), which would
+# otherwise slow the first request a worker serves, or the first PDF a visitor asks for.
+import_module(settings.ROOT_URLCONF)
