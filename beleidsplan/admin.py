@@ -7,13 +7,15 @@ its URLs), then django-simple-history (history view, the user on every save), th
 tree's DraggableMPTTAdmin, then ModelAdmin.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.actions import delete_selected
 from django.db import models, transaction
 from django.db.models import F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -27,6 +29,7 @@ from cultuurregio.admin import (
     SpreadsheetImportExportMixin,
 )
 
+from .admin_nota import nota_import_view
 from .models import Beleidsplan, Doelstelling
 from .resources import DoelstellingResource, normalise_code
 
@@ -40,6 +43,17 @@ class BeleidsplanAdmin(ExplainProtectedDeleteMixin, HistoryAdmin):
     protected_delete_message = _(
         "A policy plan with goals cannot be deleted. Delete or move its goals first."
     )
+
+    def get_urls(self):
+        # "Nota importeren" (admin_nota.py), the button on the plans' list.
+        return [
+            path(
+                "nota-importeren/",
+                self.admin_site.admin_view(partial(nota_import_view, self)),
+                name="beleidsplan_beleidsplan_nota_import",
+            ),
+            *super().get_urls(),
+        ]
 
 
 # --- Doelstelling ----------------------------------------------------------------------------

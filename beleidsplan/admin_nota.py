@@ -10,9 +10,8 @@ server keeps nothing between the two steps, any worker can take the confirmation
 is imported is exactly what was previewed. A one-time token in the session stops a second
 click on "Importeren" from importing the plan twice.
 
-Hooked onto the registered Beleidsplan admin (a subclass adding ``get_urls``) from
-``BeleidsplanConfig.ready``, so ``beleidsplan/admin.py`` stays as it is; the button on the
-plans' list is the template ``admin/beleidsplan/beleidsplan/change_list.html``.
+Its URL is the Beleidsplan admin's (``BeleidsplanAdmin.get_urls`` in admin.py); the button
+on the plans' list is the template ``admin/beleidsplan/beleidsplan/change_list.html``.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -218,28 +217,3 @@ def _tree(report: ImportReport) -> list[dict]:
         }
         for sd in report.goals
     ]
-
-
-def install(site: admin.AdminSite = admin.site) -> None:
-    """Give the registered Beleidsplan admin the page's URL, keeping its class otherwise."""
-    base = type(site.get_model_admin(Beleidsplan))
-    if getattr(base, "nota_import", False):
-        return
-
-    class BeleidsplanAdmin(base):
-        nota_import = True
-
-        def get_urls(self):
-            return [
-                path(
-                    "nota-importeren/",
-                    self.admin_site.admin_view(lambda request: nota_import_view(self, request)),
-                    name="beleidsplan_beleidsplan_nota_import",
-                ),
-                *super().get_urls(),
-            ]
-
-    BeleidsplanAdmin.__module__ = base.__module__
-    BeleidsplanAdmin.__qualname__ = base.__qualname__
-    site.unregister(Beleidsplan)
-    site.register(Beleidsplan, BeleidsplanAdmin)

@@ -17,10 +17,5 @@ class BeleidsplanConfig(AppConfig):
         # Goal codes keep in step with the tree; the plan's stamp with every change.
         from . import signals, stamps  # noqa: F401
 
-        # The admin's "Nota importeren" page, on the Beleidsplan admin registered by now.
-        from .admin_nota import install
-
-        install()
-
         # After the last of our apps migrated, so all permissions exist.
         post_migrate.connect(_ensure_groups, dispatch_uid="cultuurregio_ensure_groups")

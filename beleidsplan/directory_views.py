@@ -28,16 +28,19 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django import forms
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from actoren.models import Actor, Gemeente
-from beleidsplan.pagecache import visitor_page
+from beleidsplan.pagecache import cached_html, visitor_page
 from beleidsplan.reading import Reading, readings_of
 from cultuurregio.roles import can_see_working_state
 
@@ -258,6 +261,19 @@ def actor(request, pk: int):
     """
     insider = can_see_working_state(request.user)
     found = get_object_or_404(Actor, pk=pk)
+
+    def make() -> str:
+        return render_to_string(
+            "actoren/_actor_content.html", _actor_context(found, request, insider)
+        )
+
+    return render(
+        request, "actoren/actor.html",
+        {"actor": found, "content": _content(request, ("actor", pk, insider), make)},
+    )
+
+
+def _actor_context(found: Actor, request, insider: bool) -> dict:
     municipalities = list(found.gemeenten.order_by("naam"))
     contacts = list(found.contactpersonen.all()) if insider else []
     items = plan_actions(
@@ -287,19 +303,27 @@ def actor(request, pk: int):
     )
     for item in items:
         item.rol = item.rol_van(found.pk)
-    return render(
-        request, "actoren/actor.html",
-        {
-            "actor": found,
-            "insider": insider,
-            "gemeenten": municipalities,
-            "contactpersonen": contacts,
-            "plans": group_by_plan_and_goal(items),
-            "action_count": len(items),
-            "works_with": works_with,
-            "show_contact": found.actief or insider,
-        },
-    )
+    return {
+        "actor": found,
+        "insider": insider,
+        "gemeenten": municipalities,
+        "contactpersonen": contacts,
+        "plans": group_by_plan_and_goal(items),
+        "action_count": len(items),
+        "works_with": works_with,
+        "show_contact": found.actief or insider,
+    }
+
+
+def _content(request, key: tuple, make: Callable[[], str]) -> str:
+    """The page's content (without the menu around it), rendered by ``make()`` once for
+    every reader of the same role and kept under the stamps of the plans they read: an
+    actor, a municipality or a merger changes those stamps too (beleidsplan/stamps.py).
+    Without a readable plan there is no stamp to keep it under: rendered every time."""
+    readings = readings_of(request)
+    if not readings:
+        return mark_safe(make())
+    return cached_html((*key, tuple(reading.key for reading in readings)), make)
 
 
 # --- Municipalities ---------------------------------------------------------------------
@@ -313,6 +337,19 @@ def gemeenten(request):
     plans (their models are memoised by their stamps), besides the session and group
     lookups."""
     insider = can_see_working_state(request.user)
+
+    def make() -> str:
+        return render_to_string(
+            "actoren/_gemeenten_content.html", _gemeenten_context(request, insider)
+        )
+
+    return render(
+        request, "actoren/gemeenten.html",
+        {"content": _content(request, ("gemeenten", insider), make)},
+    )
+
+
+def _gemeenten_context(request, insider: bool) -> dict:
     municipalities = list(Gemeente.objects.select_related("opgegaan_in"))
     actor_links = list(
         Actor.gemeenten.through.objects.filter(actor__actief=True).values_list(
@@ -332,15 +369,12 @@ def gemeenten(request):
                 "actoren": len({a for g, a in actor_links if g in places}),
             }
         )
-    return render(
-        request, "actoren/gemeenten.html",
-        {
-            "huidig": [r for r in rows if not r["gemeente"].opgegaan_in_id],
-            "gefuseerd": [r for r in rows if r["gemeente"].opgegaan_in_id],
-            "insider": insider,
-            "plans": _sources(items),
-        },
-    )
+    return {
+        "huidig": [r for r in rows if not r["gemeente"].opgegaan_in_id],
+        "gefuseerd": [r for r in rows if r["gemeente"].opgegaan_in_id],
+        "insider": insider,
+        "plans": _sources(items),
+    }
 
 
 def _sources(items: list[ActionItem]) -> list[PlanSource]:
@@ -359,6 +393,19 @@ def gemeente(request, pk: int):
     are memoised by their stamps), besides the session and group lookups."""
     insider = can_see_working_state(request.user)
     found = get_object_or_404(Gemeente.objects.select_related("opgegaan_in"), pk=pk)
+
+    def make() -> str:
+        return render_to_string(
+            "actoren/_gemeente_content.html", _gemeente_context(found, request, insider)
+        )
+
+    return render(
+        request, "actoren/gemeente.html",
+        {"gemeente": found, "content": _content(request, ("gemeente", pk, insider), make)},
+    )
+
+
+def _gemeente_context(found: Gemeente, request, insider: bool) -> dict:
     voorgangers = list(found.fusiegemeenten.order_by("naam"))
     places = {found.pk} | {g.pk for g in voorgangers}
     actoren = list(
@@ -379,17 +426,14 @@ def gemeente(request, pk: int):
     everywhere = [i for i in items if i.alle_gemeenten]
     for actor_row in actoren:
         actor_row.via = [g.naam for g in actor_row.gemeenten.all() if g.pk in names]
-    return render(
-        request, "actoren/gemeente.html",
-        {
-            "gemeente": found,
-            "voorgangers": voorgangers,
-            "insider": insider,
-            "specifiek": group_by_plan_and_goal(specific),
-            "overal": group_by_plan_and_goal(everywhere),
-            "specifiek_count": len(specific),
-            "overal_count": len(everywhere),
-            "actoren": actoren,
-            "plans": _sources(items),
-        },
-    )
+    return {
+        "gemeente": found,
+        "voorgangers": voorgangers,
+        "insider": insider,
+        "specifiek": group_by_plan_and_goal(specific),
+        "overal": group_by_plan_and_goal(everywhere),
+        "specifiek_count": len(specific),
+        "overal_count": len(everywhere),
+        "actoren": actoren,
+        "plans": _sources(items),
+    }

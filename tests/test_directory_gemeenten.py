@@ -3,6 +3,7 @@ page with the actions that reach it (all-municipality actions, those naming it, 
 merged municipality those naming the old ones), the actors in it, and who sees which actions."""
 
 import datetime
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -29,8 +30,17 @@ def html(response) -> str:
 
 
 def row_of(response, naam: str) -> dict:
-    rows = response.context["huidig"] + response.context["gefuseerd"]
-    return next(r for r in rows if r["gemeente"].naam == naam)
+    """A municipality's row of the list as the page shows it: its link and its three
+    numbers (actions, of which specific, actors)."""
+    for row in re.findall(r"<tr>(.*?)</tr>", html(response), re.S):
+        link = re.search(r'<th scope="row"><a href="/gemeenten/(\d+)/">([^<]+)</a>', row)
+        if link and link.group(2) == naam:
+            acties, specifiek, actoren = map(int, re.findall(r'<td class="num">(\d+)</td>', row))
+            return {
+                "gemeente": Gemeente.objects.get(pk=link.group(1)),
+                "acties": acties, "specifiek": specifiek, "actoren": actoren,
+            }
+    raise AssertionError(f"no row for {naam}")
 
 
 @pytest.fixture

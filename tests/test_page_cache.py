@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.http import http_date
 
 from acties.models import Actie, ActieActor, Voortgangsrapport
+from actoren.models import ContactPersoon
 from beleidsplan.models import Beleidsplan, RenderedFile
 from beleidsplan.services import publish_version
 
@@ -254,6 +255,36 @@ def test_nota_renders_again_only_the_sd_that_changed_and_shows_every_change(
     rendered = [template.name for template in response.templates]
     assert rendered.count("site/_bar.html") == 1
     assert "site/_acties_tabel.html" not in rendered
+
+
+def test_an_actors_page_kept_for_insiders_never_reaches_others_and_follows_changes(
+    client, site, stuurgroeplid, partner_a, coordinator
+):
+    """Actor and municipality pages keep their content per role under the plans' stamps
+    (directory_views._content): what the steering group saw first (contact persons, the
+    working state) is not what a partner gets, and a changed contact shows at once."""
+    actor = make_actor("Cultuurcentrum Halle")
+    ActieActor.objects.create(actie=site.actie, actor=actor, rol="trekker")
+    contact = ContactPersoon.objects.create(actor=actor, naam="An Peeters", telefoon="02 123")
+    publish_version(plan=site.plan, naam="Met het cultuurcentrum", user=coordinator)
+    in_progress = make_actie(site.od, "Nog niet gepubliceerde actie")
+    ActieActor.objects.create(actie=in_progress, actor=actor, rol="partner")
+    target = reverse("actoren:actor", args=[actor.pk])
+
+    client.force_login(stuurgroeplid)
+    page = text(client.get(target))
+    assert "An Peeters" in page and "Nog niet gepubliceerde actie" in page
+
+    client.force_login(partner_a)
+    page = text(client.get(target))
+    assert "UiT-pas invoeren" in page
+    assert "An Peeters" not in page and "Nog niet gepubliceerde actie" not in page
+
+    contact.telefoon = "02 999"
+    contact.save()
+    client.force_login(stuurgroeplid)
+    page = text(client.get(target))
+    assert "02 999" in page and "02 123" not in page
 
 
 def test_goal_history_shows_a_new_wording_right_after_the_edit(client, site, stuurgroeplid):
