@@ -23,6 +23,7 @@ from acties.models import Voortgangsrapport
 from acties.progress import ROLLUP_RULE, approved_reports
 from actoren.models import Gemeente
 from beleidsplan.document import Action, Goal, PlanDocument
+from cultuurregio.cells import append_row
 
 from .export import build_plan_document
 from .plan_progress import PlanProgress, build_plan_progress
@@ -154,19 +155,19 @@ def render_xlsx(report: AnnualReport) -> bytes:
         _("Reference date"), _("What was done"), _("Activities"), _("Participants"),
         _("Municipalities where it happened"), _("Links"),
     ]
-    sheet.append([str(h) for h in headers])
+    append_row(sheet, [str(h) for h in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for level, row, annual in report.rows():
         if annual is None:
-            sheet.append([
+            append_row(sheet, [
                 row.code, level, row.formulering, _goal_status(row),
                 row.progress.percentage, None, None, None, None, None, None,
             ])
             sheet.cell(sheet.max_row, 1).font = Font(bold=True)
             continue
         progress = row.progress
-        sheet.append([
+        append_row(sheet, [
             row.goal_code, _("action %(number)s") % {"number": row.number},
             row.omschrijving,
             progress.status_label or _("no approved report"),  # plain str, not lazy

@@ -23,9 +23,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from weasyprint import HTML
 
+from cultuurregio.cells import append_row, cell_value
+
 from .models import Beleidsplan, Planversie
 from .pagecache import conditional_file, digest, file_response, release, stored_file
-from .reading import login_or_404, published_version, read_plan, refuse
+from .reading import (
+    insiders_only,
+    login_or_404,
+    published_version,
+    read_plan,
+    refuse_role,
+)
 
 
 @dataclass(frozen=True)
@@ -128,24 +136,17 @@ def _values(row: ActionRow) -> list:
     ]
 
 
-# Spreadsheet programs run a cell that starts with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def render_csv(rows: list[ActionRow]) -> bytes:
     """CSV as Dutch Excel opens it by double-clicking: UTF-8 with a byte order mark, ";"
-    between fields. A text that would start a formula gets a leading apostrophe."""
+    between fields. Every cell goes through ``cultuurregio.cells.cell_value``: no control
+    characters, and text that would start a formula gets a leading apostrophe."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([heading for heading, _width in columns()])
     for row in rows:
         writer.writerow(
-            [
-                "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START)
-                else ("" if value is None else value)
-                for value in _values(row)
-            ]
+            ["" if value is None else cell_value(value) for value in _values(row)]
         )
     return out.getvalue().encode("utf-8")
 
@@ -170,11 +171,9 @@ def render_xlsx(rows: list[ActionRow], *, title: str) -> bytes:
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     top = Alignment(vertical="top", wrap_text=True)
     for row in rows:
-        sheet.append(_values(row))
+        # Cleaned, and text stays text: never a formula, never a character XLSX refuses.
+        append_row(sheet, _values(row))
         for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                # Text stays text: openpyxl would store "=..." as a formula.
-                cell.data_type = "s"
             cell.alignment = top
     for index, (_heading, width) in enumerate(heads, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -289,7 +288,7 @@ def _working_view(kind: str):
         making)."""
         reading = read_plan(request, plan_id)
         if not reading.insider:
-            refuse(request)
+            refuse_role(request, insiders_only())
         plan = reading.plan
 
         def respond():

@@ -19,11 +19,27 @@ from django.utils.translation import gettext
 from import_export import resources, widgets
 from import_export.formats import base_formats
 
+from .cells import cell_value, starts_formula
+
 # --- Formats ------------------------------------------------------------------------------
 
 
+def _clean_dataset(dataset) -> None:
+    """Every cell of an export through ``cells.cell_value``: no control characters (an
+    XLSX with one cannot be written), no text that a spreadsheet would run as a formula."""
+    rows = [[cell_value(value) for value in row] for row in dataset]
+    del dataset[:]
+    for row in rows:
+        dataset.append(row)
+
+
 class CSV(base_formats.CSV):
-    """CSV that also reads the semicolon-separated files a Dutch-language Excel writes."""
+    """CSV that also reads the semicolon-separated files a Dutch-language Excel writes,
+    and writes every cell cleaned (``cultuurregio.cells``)."""
+
+    def export_data(self, dataset, **kwargs):
+        _clean_dataset(dataset)
+        return super().export_data(dataset, **kwargs)
 
     def create_dataset(self, in_stream, **kwargs):
         if isinstance(in_stream, bytes) and self.encoding:
@@ -34,7 +50,15 @@ class CSV(base_formats.CSV):
         return super().create_dataset(in_stream, **kwargs)
 
 
-SPREADSHEET_FORMATS = [base_formats.XLSX, CSV]
+class XLSX(base_formats.XLSX):
+    """Excel, every cell cleaned (``cultuurregio.cells``)."""
+
+    def export_data(self, dataset, **kwargs):
+        _clean_dataset(dataset)
+        return super().export_data(dataset, **kwargs)
+
+
+SPREADSHEET_FORMATS = [XLSX, CSV]
 
 
 # --- Widgets ------------------------------------------------------------------------------
@@ -45,6 +69,12 @@ class TextWidget(widgets.CharWidget):
 
     def __init__(self, coerce_to_string=True, allow_blank=True):
         super().__init__(coerce_to_string=coerce_to_string, allow_blank=allow_blank)
+
+    def clean(self, value, row=None, **kwargs):
+        # An export wrote "'=..." so that no spreadsheet runs it: read it back as typed.
+        if isinstance(value, str) and value.startswith("'") and starts_formula(value[1:]):
+            value = value[1:]
+        return super().clean(value, row, **kwargs)
 
 
 class YesNoWidget(widgets.BooleanWidget):
@@ -219,6 +249,7 @@ class ValidatedResource(resources.ModelResource):
     WIDGETS_MAP = {
         **resources.ModelResource.WIDGETS_MAP,
         "TextField": TextWidget,
+        "CharField": TextWidget,
         "BooleanField": YesNoWidget,
         "DateField": DayWidget,
         "IntegerField": WholeNumberWidget,
