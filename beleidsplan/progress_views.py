@@ -35,9 +35,10 @@ from beleidsplan.pagecache import (
 )
 from beleidsplan.reading import (
     Reading,
+    coordinators_only,
     login_or_404,
     read_plan_of_action,
-    refuse,
+    refuse_role,
     version_documents,
 )
 from beleidsplan.views import audit_trail
@@ -49,7 +50,7 @@ from . import annual_report as reports
 def _get_coordinator_plan(request, plan_id: int) -> Beleidsplan:
     """The plan, for coordinators only: others get a 404, anonymous visitors the login."""
     if not is_coordinator(request.user):
-        refuse(request)
+        refuse_role(request, coordinators_only())
     return get_object_or_404(Beleidsplan, pk=plan_id)
 
 

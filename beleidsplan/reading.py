@@ -29,8 +29,10 @@ from dataclasses import dataclass
 from functools import cached_property, wraps
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cultuurregio.roles import can_see_working_state, is_coordinator
 
@@ -61,6 +63,24 @@ def refuse(request):
     if not request.user.is_authenticated:
         raise LoginRequired
     raise Http404
+
+
+def refuse_role(request, who: str):
+    """Raise what a user gets on a page meant for another role (the working state, a
+    revision round, the coordinator's overview): login first, else the "no access" page
+    (403) saying ``who`` may see it. Only for pages whose existence is no secret to this
+    reader: a private plan's pages are refused with ``refuse`` (404)."""
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    raise PermissionDenied(who)
+
+
+def insiders_only() -> str:
+    return gettext("This page is for the steering group and the coordinators.")
+
+
+def coordinators_only() -> str:
+    return gettext("This page is for the coordinators.")
 
 
 @dataclass

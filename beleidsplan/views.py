@@ -37,10 +37,13 @@ from .pagecache import cached_html, conditional_file, digest, plan_page, release
 from .reading import (  # noqa: F401 (LoginRequired, login_or_404 re-exported)
     LoginRequired,
     Reading,
+    coordinators_only,
+    insiders_only,
     login_or_404,
     published_version,
     read_plan,
     refuse,
+    refuse_role,
     version_documents,
 )
 
@@ -50,14 +53,14 @@ def _insiders_only(request) -> Reading:
     working state, revision rounds): anyone else is refused."""
     reading = request.reading
     if not reading.insider:
-        refuse(request)
+        refuse_role(request, insiders_only())
     return reading
 
 
 def _get_proposal(request, pk: int) -> Wijzigingsvoorstel:
     """A change proposal, for the steering group and coordinators only."""
     if not can_see_working_state(request.user):
-        refuse(request)
+        refuse_role(request, insiders_only())
     return get_object_or_404(Wijzigingsvoorstel.objects.select_related("herziening__plan"), pk=pk)
 
 

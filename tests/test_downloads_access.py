@@ -66,7 +66,7 @@ def test_anonymous_is_sent_to_login_for_the_working_state(client, plan):
 def test_partner_cannot_download_the_working_state(client, plan, partner_a):
     client.force_login(partner_a)
     for target in working_urls(plan):
-        assert client.get(target).status_code == 404, target
+        assert client.get(target).status_code == 403, target
 
 
 def test_steering_group_downloads_the_working_state(client, plan, stuurgroeplid):

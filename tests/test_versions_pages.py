@@ -379,7 +379,11 @@ def test_visitor_is_sent_to_login_for_the_working_state_and_rounds(site, client,
 def test_partner_cannot_see_the_working_state_or_rounds(site, client, request, partner, page_name):
     client.force_login(request.getfixturevalue(partner))
 
-    assert client.get(page_urls(site)[page_name]).status_code == 404
+    response = client.get(page_urls(site)[page_name])
+
+    # The "no access" page says who may see it (the plan itself is public).
+    assert response.status_code == 403
+    assert "Deze pagina is voor de stuurgroep en de coördinatoren." in response.content.decode()
 
 
 @pytest.mark.parametrize("page_name", PUBLIC_PAGES)
@@ -494,7 +498,7 @@ def test_partner_cannot_comment(site, client, partner_a):
 
     response = client.post(url("reageer", site.open_proposal.pk), {"tekst": "Ik ook"})
 
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert Reactie.objects.count() == 1
 
 
