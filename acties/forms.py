@@ -108,8 +108,18 @@ class VoortgangsrapportForm(forms.Form):
         queryset=Bijlage.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
+    # The version of the report the form was opened on (acties.services.report_version):
+    # a save after another account of the partner saved the report is a conflict, not an
+    # overwrite.
+    versie = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, gemeenten, planned=(), rapport=None, **kwargs):
+    #: The fields of the report itself, as the conflict notice compares them.
+    REPORT_FIELDS = (
+        "status", "percentage", "wat_gedaan", "aantal_activiteiten", "aantal_deelnemers",
+        "gemeenten", "links",
+    )
+
+    def __init__(self, *args, gemeenten, planned=(), rapport=None, versie=None, **kwargs):
         if rapport is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "status": rapport.status,
@@ -121,6 +131,7 @@ class VoortgangsrapportForm(forms.Form):
                 "gemeenten": [g.pk for g in rapport.gemeenten.all()],
             }
         super().__init__(*args, **kwargs)
+        self.fields["versie"].initial = versie
         self.fields["gemeenten"].queryset = gemeenten
         self.fields["gemeenten"].planned = set(planned)
         self.fields["bijlagen"].help_text = gettext(

@@ -12,7 +12,7 @@ progress pages); they may download attachments here, since those pages link to t
 
 from __future__ import annotations
 
-from functools import wraps
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cultuurregio import conflicts
 from cultuurregio.roles import can_see_working_state
 
 from . import services
@@ -261,24 +262,28 @@ def rapport(request, actie_id: int):
         rapport=bestaand,
         gemeenten=services.gemeenten_for_period(periode, keep=keep),
         planned=[g.pk for g in context["geplande_gemeenten"]],
+        versie=None if posted else services.report_version(bestaand),
     )
     if posted and form.is_valid():
         submit = "indienen" in request.POST
         data = form.report_data()
         data["jaar"], data["halfjaar"] = periode
+        save = partial(
+            services.save_report,
+            actie=actie,
+            user=request.user,
+            data=data,
+            gemeenten=form.cleaned_data["gemeenten"],
+            bijlagen=form.cleaned_data["bijlagen"],
+            rapport=bestaand,
+            submit=submit,
+        )
+        saved = None
         try:
-            saved = services.save_report(
-                actie=actie,
-                user=request.user,
-                data=data,
-                gemeenten=form.cleaned_data["gemeenten"],
-                bijlagen=form.cleaned_data["bijlagen"],
-                rapport=bestaand,
-                submit=submit,
-            )
+            saved = _save_unless_changed(form, bestaand, save)
         except ValidationError as error:
             form.add_error(None, error)
-        else:
+        if saved is not None:
             values = {"actie": actie.doelstelling.code, "period": saved.periode_label}
             if submit:
                 text = _(
@@ -297,6 +302,32 @@ def rapport(request, actie_id: int):
     # A form with errors is answered like any form page (200), as Django does; the errors
     # are on the page, and nothing was saved.
     return render(request, "acties/partner/rapport_form.html", context)
+
+
+def _save_unless_changed(form, bestaand, save):
+    """Save the report on the version its form was opened on. When another account of the
+    partner saved it since: nothing is saved, the form gets the conflict (what the other
+    person changed, beside what this person typed) and is shown again with this person's
+    changes and the new version, so that saving it again applies them on the current
+    report (cultuurregio/conflicts.py). Raises ValidationError for other refusals."""
+    versie = form.cleaned_data.get("versie") or None
+    try:
+        return save(versie=versie)
+    except conflicts.EditConflict as changed:
+        conflict = conflicts.detect(
+            form=form,
+            model=Voortgangsrapport,
+            pk=bestaand.pk,
+            posted=versie,
+            names=form.REPORT_FIELDS,
+        )
+        if conflict is None:
+            # Nothing the form shows was changed: save on the current version.
+            return save(versie=changed.token)
+        form.data["versie"] = conflict.token
+        form.conflict = conflict
+        form.add_error(None, conflicts.message(conflict))
+        return None
 
 
 def _period_links(actie: Actie, plan, chosen) -> list[dict]:

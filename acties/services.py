@@ -3,8 +3,8 @@ approves it or sends it back, the coordinator invites and deactivates partner ac
 
 Views, admin actions and management commands call these; they do not repeat them. Each
 workflow validates everything first and writes only when all is well: a refusal is a
-``ValidationError`` with a Dutch message and nothing changed. E-mails go out at the end,
-after the writes, through Django's e-mail settings.
+``ValidationError`` with a Dutch message and nothing changed. E-mails go out after the
+commit (``acties/emails.py``): a mail server that is down never undoes the work.
 
 Periods: a report covers a year (``halfjaar`` 0) or, when the plan reports per half year
 (``Beleidsplan.rapportering``), the first or second half of a year (``halfjaar`` 1 or 2).
@@ -36,7 +36,8 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from actoren.models import Actor, Gemeente
-from cultuurregio import roles
+from cultuurregio import conflicts, roles
+from cultuurregio.conflicts import EditConflict
 
 from . import emails
 from .models import Actie, ActieActor, Bijlage, Rapportering, Voortgangsrapport
@@ -315,6 +316,12 @@ def _storage_name(original: str, extension: str) -> str:
 # --- The partner's report --------------------------------------------------------------------
 
 
+def report_version(rapport: Voortgangsrapport | None) -> str:
+    """The version of a report for its form (cultuurregio/conflicts.py): its latest change
+    in the audit trail, "0" for a report that does not exist yet. One query."""
+    return conflicts.version_token(Voortgangsrapport, rapport.pk if rapport else None)
+
+
 @transaction.atomic
 def save_report(
     *,
@@ -325,6 +332,7 @@ def save_report(
     bijlagen: Iterable = (),
     rapport: Voortgangsrapport | None = None,
     submit: bool = False,
+    versie: str | None = None,
 ) -> Voortgangsrapport:
     """Create or update a partner's report on ``actie`` and, with ``submit``, submit it.
 
@@ -339,6 +347,11 @@ def save_report(
     action and period (also when two arrive at once: the database constraint decides);
     bad fields, municipalities or files. A sent-back report saved as draft stays sent back
     (the partner keeps seeing the remark) until it is submitted again.
+
+    ``versie``: the version of the report the form was opened on (``report_version``; "0"
+    when there was no report yet). When someone else (another account of the partner)
+    saved the report since, ``EditConflict`` is raised and nothing is saved: the form shows
+    what changed instead of silently writing over it. None: not checked.
     """
     if not _may_report(actie, user):
         raise ValidationError(_("You may not report on this action."), code="forbidden")
@@ -350,6 +363,9 @@ def save_report(
             raise ValidationError(_("This report belongs to another action."), code="actie")
         if not rapport.bewerkbaar:
             raise not_editable_error(rapport)
+        current = report_version(rapport) if versie is not None else None
+        if current is not None and versie != current:
+            raise EditConflict(current)
         periode = (rapport.jaar, rapport.halfjaar)
         asked = [data.get("jaar"), data.get("halfjaar")]
         try:

@@ -14,6 +14,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cultuurregio.admin import ConflictCheckMixin
+
 from .comparison import WERK, change_label, compare, load_side
 from .models import Beleidsplan, Herziening, Planversie, Reactie, Wijzigingsvoorstel
 from .services import ProposalNotApplicable, accept_proposal, publish_version, reject_proposal
@@ -121,7 +123,11 @@ def _decide_links(obj) -> str:
 
 
 @admin.register(Herziening)
-class HerzieningAdmin(admin.ModelAdmin):
+class HerzieningAdmin(ConflictCheckMixin, admin.ModelAdmin):
+    """A revision round; its open proposals are edited inline. The form carries the
+    version of the round and of its proposals (ConflictCheckMixin): accepting or editing a
+    proposal while this form is open makes its save a conflict, not an overwrite."""
+
     list_display = ["naam", "plan", "status", "aangemaakt_op", "open_count"]
     list_filter = ["status", "plan"]
     search_fields = ["naam", "beschrijving"]
@@ -163,7 +169,7 @@ class ReactieInline(admin.TabularInline):
 
 
 @admin.register(Wijzigingsvoorstel)
-class WijzigingsvoorstelAdmin(admin.ModelAdmin):
+class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
     form = WijzigingsvoorstelForm
     list_display = [
         "__str__",

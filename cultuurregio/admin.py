@@ -2,11 +2,14 @@
 spreadsheet import/export, clear refusals of deletes)."""
 
 from django.contrib import admin, messages
+from django.forms.models import _get_foreign_key
+from django.template.loader import select_template
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import conflicts
 from .roles import is_coordinator
 from .spreadsheets import SPREADSHEET_FORMATS
 
@@ -97,8 +100,95 @@ LIBRARY_MESSAGES = (
 # --- Shared base classes --------------------------------------------------------------------
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
-    """Every record's "Geschiedenis": who changed what and when, with the changed fields."""
+class ConflictCheckMixin:
+    """Two coordinators editing one record: the second save is refused, not silently
+    written over the first (cultuurregio/conflicts.py).
+
+    The change form carries the version it was opened on (the record's latest historical
+    record, and the latest change of the rows its inlines edit) in a hidden field. Saving
+    locks the row and compares, inside the admin's own transaction; a form opened before
+    the last change gets a form error, the table of what the other person changed (their
+    value and this person's), and is shown again with this person's changes kept and the
+    other's in the fields this person did not touch, carrying the new version: "Toch mijn
+    versie opslaan" then applies it on the current record. A POST without the field (an
+    old page, a script) is not checked.
+    """
+
+    change_form_template = "admin/cultuurregio/change_form.html"
+
+    def conflict_children(self, request, obj) -> list[conflicts.Children]:
+        """The audited child rows the change form edits through its inlines."""
+        children, seen = [], set()
+        for inline in self.get_inline_instances(request, obj):
+            if inline.model in seen or conflicts.history_model(inline.model) is None:
+                continue
+            seen.add(inline.model)
+            fk = _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name)
+            children.append(
+                conflicts.Children(
+                    inline.model, fk.name, str(inline.model._meta.verbose_name_plural)
+                )
+            )
+        return children
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None or request.method != "POST" or conflicts.TOKEN_FIELD not in request.POST:
+            return form_class
+        modeladmin = self
+
+        class VersionCheckedForm(form_class):
+            def clean(self):
+                cleaned_data = super().clean()
+                modeladmin.check_version(request, obj, self)
+                return cleaned_data
+
+        VersionCheckedForm.__name__ = form_class.__name__
+        return VersionCheckedForm
+
+    def check_version(self, request, obj, form) -> None:
+        """Runs in the admin's transaction, before anything is saved: lock, compare."""
+        conflicts.lock(self.model, obj.pk)
+        conflict = conflicts.detect(
+            form=form,
+            model=self.model,
+            pk=obj.pk,
+            posted=request.POST.get(conflicts.TOKEN_FIELD),
+            children=self.conflict_children(request, obj),
+        )
+        if conflict is not None:
+            request._edit_conflict = conflict
+            form.add_error(None, conflicts.message(conflict))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        opts = self.model._meta
+        context["conflict_parent"] = select_template(
+            [
+                f"admin/{opts.app_label}/{opts.model_name}/change_form.html",
+                f"admin/{opts.app_label}/change_form.html",
+                "admin/change_form.html",
+            ]
+        ).template
+        if obj is not None and obj.pk and change:
+            conflict = getattr(request, "_edit_conflict", None)
+            if conflict is not None:
+                token = conflict.token
+            elif request.method == "POST" and conflicts.TOKEN_FIELD in request.POST:
+                # A form with another error keeps the version it was opened on.
+                token = request.POST[conflicts.TOKEN_FIELD]
+            else:
+                token = conflicts.version_token(
+                    self.model, obj.pk, self.conflict_children(request, obj)
+                )
+            context.update(
+                version_token=token, token_field=conflicts.TOKEN_FIELD, edit_conflict=conflict
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class HistoryAdmin(ConflictCheckMixin, SimpleHistoryAdmin):
+    """Every record's "Geschiedenis": who changed what and when, with the changed fields;
+    and no lost updates (ConflictCheckMixin)."""
 
     object_history_list_template = "admin/cultuurregio/object_history_list.html"
 

@@ -1,0 +1,383 @@
+"""Optimistic concurrency: a save of a form opened before the record last changed is
+refused, with what changed, instead of silently undoing the other person's work.
+
+The version of a record is its audit trail (django-simple-history): the id of its latest
+historical record, and for forms that also edit child rows (the admin's inlines), the
+latest change of those rows. Every audited save makes a new historical record (accepting a
+proposal saves its goal), so no version column and no migration is needed. A form carries
+the version it was opened on in a hidden field (``TOKEN_FIELD``); the save locks the row
+(``select_for_update``), reads the version again and compares.
+
+On a conflict, the historical record the form was opened on is the common base of the two
+edits, so each field is known as changed by the other person, by this person, or both:
+
+- the conflict lists every field the other person changed: their value and this person's,
+  side by side;
+- the form is shown again with this person's changes kept and, in the fields they did not
+  touch, the other person's values (so saving it again does not undo those), carrying the
+  new version: saving it again applies this person's changes on the current record.
+
+Nothing here knows the apps' models: the admin (cultuurregio.admin.ConflictCheckMixin) and
+the partner's report form (acties) use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext
+
+TOKEN_FIELD = "_versie"
+#: The version of a record that does not exist (yet): a form for a new record.
+NEW = "0"
+
+
+def history_model(model):
+    """The historical model of ``model``, or None when it keeps no audit trail."""
+    manager = getattr(model._meta, "simple_history_manager_attribute", None)
+    return getattr(model, manager).model if manager else None
+
+
+@dataclass(frozen=True)
+class Children:
+    """Child rows a form edits too (an admin inline): their model and their foreign key
+    to the parent. Their version is their latest change; additions by someone else do not
+    count (a stale form cannot undo a row it never showed)."""
+
+    model: type[models.Model]
+    fk_name: str
+    label: str = ""
+
+
+def version_token(model, pk, children=()) -> str:
+    """The version of the row ``pk`` of ``model`` (and of its ``children``): "0" when it
+    has no history. One query, whatever the number of children."""
+    history = history_model(model)
+    if history is None or pk is None:
+        return NEW
+    annotations = {
+        "v0": Subquery(
+            history.objects.filter(**{model._meta.pk.attname: OuterRef("pk")})
+            .order_by("-history_id")
+            .values("history_id")[:1]
+        )
+    }
+    for index, child in enumerate(children, start=1):
+        child_history = history_model(child.model)
+        annotations[f"v{index}"] = Subquery(
+            child_history.objects.filter(**{child.fk_name: OuterRef("pk")})
+            .exclude(history_type="+")
+            .order_by("-history_id")
+            .values("history_id")[:1]
+        )
+    row = (
+        model._default_manager.filter(pk=pk)
+        .annotate(**annotations)
+        .values_list(*annotations)
+        .first()
+    )
+    if row is None:
+        return NEW
+    return ".".join(str(part or 0) for part in row)
+
+
+class EditConflict(ValidationError):
+    """Raised by a service that was given a version that is no longer the current one;
+    nothing was saved. ``token``: the current version. A ValidationError, so that a caller
+    that does not look for it still refuses with a Dutch message."""
+
+    def __init__(self, token: str):
+        super().__init__(
+            gettext("Someone else changed this in the meantime. Nothing was saved."),
+            code="conflict",
+        )
+        self.token = token
+
+
+def lock(model, pk) -> None:
+    """Lock the row until the end of the transaction (PostgreSQL; SQLite serialises
+    writers anyway): a second save waits, then sees the first one's version."""
+    list(model._default_manager.select_for_update().filter(pk=pk).values_list("pk"))
+
+
+def _parts(token: str | None) -> list[int]:
+    try:
+        return [int(part) for part in (token or "").split(".")]
+    except ValueError:
+        return []
+
+
+# --- Values ----------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """A value as a form's initial data holds it: a row by its key, several rows as a
+    sorted list of keys."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, models.QuerySet | list | tuple | set):
+        return sorted(_plain(item) for item in value)
+    return value
+
+
+def _same(a: Any, b: Any) -> bool:
+    def norm(value):
+        value = _plain(value)
+        if isinstance(value, list):
+            return sorted(str(item) for item in value) or ""
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return value.replace("\r\n", "\n").strip()
+        return str(value)
+
+    return norm(a) == norm(b)
+
+
+def record_values(instance, names) -> dict[str, Any]:
+    """The values of ``names`` on a row, as a form's initial data holds them."""
+    values = {}
+    for name in names:
+        try:
+            model_field = instance._meta.get_field(name)
+        except Exception:  # noqa: BLE001 - a form field that is not a model field
+            continue
+        if model_field.many_to_many:
+            values[name] = sorted(getattr(instance, name).values_list("pk", flat=True))
+        elif model_field.concrete:
+            values[name] = getattr(instance, model_field.attname)
+    return values
+
+
+def historical_values(model, history_id: int, names) -> dict[str, Any] | None:
+    """The values of ``names`` as the historical record ``history_id`` of ``model`` has
+    them (many-to-many fields from the audit trail's own tables), or None if there is no
+    such record."""
+    history = history_model(model)
+    record = history.objects.filter(history_id=history_id).first() if history else None
+    if record is None:
+        return None
+    values = {}
+    m2m = {f.name: f for f in getattr(record, "_history_m2m_fields", [])}
+    for name in names:
+        if name in m2m:
+            through = getattr(record, name)
+            target = m2m[name].m2m_reverse_field_name()
+            values[name] = sorted(through.values_list(target, flat=True))
+            continue
+        try:
+            model_field = model._meta.get_field(name)
+        except Exception:  # noqa: BLE001
+            continue
+        if model_field.concrete and not model_field.many_to_many:
+            values[name] = getattr(record, model_field.attname)
+    return values
+
+
+def _display(form_field: forms.Field, value: Any) -> str:
+    """A value as the person knows it: a goal by its code and wording, a choice by its
+    label, yes or no."""
+    value = _plain(value)
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    queryset = getattr(form_field, "queryset", None)
+    if queryset is not None:
+        keys = value if isinstance(value, list) else [value]
+        rows = {str(row.pk): row for row in queryset.model._default_manager.filter(pk__in=keys)}
+        label = getattr(form_field, "label_from_instance", str)
+        return ", ".join(str(label(rows[str(k)])) if str(k) in rows else str(k) for k in keys)
+    choices = getattr(form_field, "choices", None)
+    if choices:
+        labels = {str(key): label for key, label in choices}
+        if isinstance(value, list):
+            return ", ".join(str(labels.get(str(item), item)) for item in value)
+        return str(labels.get(str(value), value))
+    return str(value)
+
+
+def _data_value(form_field: forms.Field, value: Any):
+    """``value`` as the browser would post it for ``form_field``: a string, a list of
+    strings, or None for an unticked checkbox."""
+    value = _plain(value)
+    widget = getattr(form_field.widget, "widget", form_field.widget)  # admin wrappers
+    if isinstance(widget, forms.NullBooleanSelect):
+        return {True: "true", False: "false"}.get(value, "unknown")
+    if isinstance(widget, forms.CheckboxInput):
+        return "on" if value else None
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return "" if value is None else str(value)
+
+
+# --- The conflict ----------------------------------------------------------------------------
+
+
+@dataclass
+class FieldChange:
+    name: str
+    label: str
+    theirs: str
+    yours: str
+    #: This person changed the field too: their value stays in the form.
+    you_changed: bool
+
+
+@dataclass
+class Conflict:
+    """What changed since a form was opened, for the conflict notice."""
+
+    token: str  # the current version: the form shown again carries it
+    changes: list[FieldChange] = field(default_factory=list)
+    by: Any = None  # the user of the latest change, if known
+    at: Any = None  # its time
+    #: Child rows (an inline table) changed by someone else: their labels and what changed.
+    children: list[tuple[str, list[str]]] = field(default_factory=list)
+    #: The version the form was opened on is unknown (no history then): every field that
+    #: differs is listed, and the form keeps this person's values.
+    no_base: bool = False
+
+
+def _latest(model, pk):
+    history = history_model(model)
+    if history is None:
+        return None
+    return (
+        history.objects.filter(**{model._meta.pk.attname: pk})
+        .select_related("history_user")
+        .order_by("-history_id")
+        .first()
+    )
+
+
+def detect(
+    *,
+    form: forms.BaseForm,
+    model,
+    pk,
+    posted: str | None,
+    children=(),
+    current: dict[str, Any] | None = None,
+    names=None,
+) -> Conflict | None:
+    """Compare the version ``posted`` with the current one of row ``pk``; call with the row
+    locked. None when they agree (or nothing the form shows differs: a save that changed
+    nothing, or only what the form does not edit). Otherwise a Conflict, and ``form`` is
+    made ready to be shown again: this person's changes kept, the other person's changes
+    in the fields this person did not touch, so that saving it again loses neither.
+
+    ``posted`` None (a form without the field) is not checked. ``current``: the current
+    values (read from the row when not given).
+    """
+    if posted is None:
+        return None
+    token = version_token(model, pk, children)
+    if posted == token:
+        return None
+    names = [name for name in (names or form.fields) if name != TOKEN_FIELD]
+    if current is None:
+        instance = model._default_manager.get(pk=pk)
+        current = record_values(instance, names)
+    names = [name for name in names if name in current]
+    old, new = _parts(posted), _parts(token)
+    if posted == NEW:
+        base = {}
+        no_base = False
+    else:
+        base = historical_values(model, old[0], names) if old else None
+        no_base = base is None
+    conflict = Conflict(token=token, no_base=no_base)
+
+    data = form.data.copy()
+    for name in names:
+        form_field = form.fields[name]
+        bound = form[name]
+        theirs = current[name]
+        if no_base:
+            changed_by_them = not _same(theirs, _posted_value(form, name))
+            you_changed = True
+        else:
+            start = base.get(name, form_field.initial if posted == NEW else None)
+            changed_by_them = not _same(start, theirs)
+            you_changed = form_field.has_changed(start, bound.data)
+        if not changed_by_them:
+            continue
+        conflict.changes.append(
+            FieldChange(
+                name=name,
+                label=str(form_field.label or name),
+                theirs=_display(form_field, theirs),
+                yours=_display(form_field, _posted_value(form, name)),
+                you_changed=you_changed,
+            )
+        )
+        if not you_changed:
+            value = _data_value(form_field, theirs)
+            key = bound.html_name
+            if value is None:
+                data.pop(key, None)
+            elif isinstance(value, list):
+                data.setlist(key, value)
+            else:
+                data[key] = value
+
+    for index, child in enumerate(children, start=1):
+        before = old[index] if len(old) > index else 0
+        now = new[index] if len(new) > index else 0
+        if now != before:
+            conflict.children.append((child.label, _child_changes(child, pk, before)))
+
+    if not conflict.changes and not conflict.children:
+        return None  # nothing the form shows was changed: not a conflict
+    latest = _latest(model, pk)
+    if latest is not None:
+        conflict.by, conflict.at = latest.history_user, latest.history_date
+    form.data = data
+    return conflict
+
+
+def _posted_value(form, name):
+    cleaned = getattr(form, "cleaned_data", {}) or {}
+    if name in cleaned:
+        return cleaned[name]
+    return form[name].data
+
+
+def _child_changes(child: Children, pk, after: int) -> list[str]:
+    history = history_model(child.model)
+    records = (
+        history.objects.filter(**{child.fk_name: pk}, history_id__gt=after)
+        .exclude(history_type="+")
+        .order_by("history_id")
+    )
+    labels = {"~": gettext("changed"), "-": gettext("deleted")}
+    lines = []
+    for record in records[:20]:
+        try:
+            text = str(record.instance)
+        except Exception:  # noqa: BLE001 - a row whose relations are gone
+            text = str(record.pk)
+        lines.append(f"{text} ({labels.get(record.history_type, record.history_type)})")
+    return lines
+
+
+def message(conflict: Conflict) -> str:
+    """The one sentence that says what happened, for the form's error."""
+    who = ""
+    if conflict.by is not None:
+        who = conflict.by.get_full_name() or conflict.by.get_username()
+    if who:
+        return gettext(
+            "%(who)s changed this while you were editing it. Nothing of yours was saved "
+            "yet: check the differences below, then save again."
+        ) % {"who": who}
+    return gettext(
+        "Someone else changed this while you were editing it. Nothing of yours was saved "
+        "yet: check the differences below, then save again."
+    )
