@@ -141,6 +141,30 @@ def action_progress(reports: Iterable[Voortgangsrapport]) -> ActionProgress:
 # --- Roll-up -----------------------------------------------------------------------------
 
 
+# The kinds of state an action is in, for the distribution shown beside every share: its
+# latest approved report's status ("on track" is running), or no approved report yet.
+NO_REPORT = "geen_rapport"
+DISTRIBUTION = (
+    (Status.AFGEROND, _("done")),
+    (Status.LOPEND, _("running")),
+    (Status.VERTRAAGD, _("delayed")),
+    (Status.NIET_GESTART, _("not started")),
+    (Status.GESCHRAPT, _("dropped")),
+    (NO_REPORT, _("no approved report yet")),
+)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One kind of the distribution: how many actions, and its place on a bar of 100."""
+
+    key: str
+    label: str
+    count: int
+    start: float
+    width: float
+
+
 @dataclass(frozen=True)
 class GoalProgress:
     """The roll-up of a goal's actions (see the module docstring for the rule)."""
@@ -152,22 +176,40 @@ class GoalProgress:
     without_percentage: int  # approved report, but no percentage to count
     dropped: int
     done: int
+    # Actions per kind of DISTRIBUTION, in its order (done, running, delayed, ...).
+    by_kind: tuple[int, ...] = (0,) * len(DISTRIBUTION)
 
     @property
     def mean(self) -> int:
         """The percentage for a progress bar (0 when nothing counts)."""
         return self.percentage or 0
 
+    @property
+    def segments(self) -> list[Segment]:
+        """The distribution of the actions over the kinds that occur, as segments of a
+        bar of 100 (start and width), in DISTRIBUTION's order."""
+        segments, start = [], 0.0
+        for (key, label), count in zip(DISTRIBUTION, self.by_kind, strict=True):
+            if count:
+                width = 100 * count / self.total
+                segments.append(Segment(str(key), str(label), count, round(start, 2),
+                                        round(width, 2)))
+                start += width
+        return segments
+
 
 def rollup(progresses: Iterable[ActionProgress]) -> GoalProgress:
     """Roll up the progress of a goal's actions. No query."""
     values: list[int] = []
     total = without_report = without_percentage = dropped = done = 0
+    kinds = dict.fromkeys((key for key, _label in DISTRIBUTION), 0)
     for progress in progresses:
         total += 1
         if not progress.has_report:
             without_report += 1
+            kinds[NO_REPORT] += 1
             continue
+        kinds[Status.LOPEND if progress.status == Status.OP_SCHEMA else progress.status] += 1
         if progress.dropped:
             dropped += 1
             continue
@@ -182,7 +224,7 @@ def rollup(progresses: Iterable[ActionProgress]) -> GoalProgress:
     return GoalProgress(
         percentage=percentage, counted=len(values), total=total,
         without_report=without_report, without_percentage=without_percentage,
-        dropped=dropped, done=done,
+        dropped=dropped, done=done, by_kind=tuple(kinds.values()),
     )
 
 
