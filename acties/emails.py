@@ -3,15 +3,21 @@
 Plain text, in the site's language (Dutch) whatever language is active for the caller (a
 management command, a request), through Django's e-mail settings. Links are absolute
 (settings.SITE_URL): there is no request to build them from.
+
+Every message goes out after the caller's transaction commits
+(``cultuurregio.outbox.mail.send_after_commit``): a mail server that is down never undoes
+an approval or an invitation; the message is kept for the coordinator to send again.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from cultuurregio.outbox.mail import send_after_commit
 
 from .models import Voortgangsrapport
 
@@ -22,9 +28,8 @@ def _greeting(user) -> str:
 
 
 def _send(messages: list[EmailMessage]) -> int:
-    if not messages:
-        return 0
-    return get_connection().send_messages(messages)
+    """Schedule the messages for after the commit; returns how many."""
+    return send_after_commit(messages)
 
 
 def recipients_of(rapport: Voortgangsrapport) -> list:
@@ -40,7 +45,7 @@ def recipients_of(rapport: Voortgangsrapport) -> list:
 
 def send_review_result(*, rapport: Voortgangsrapport, approved: bool, form_url: str) -> int:
     """Tell the report's partners that it was approved, or sent back with the remark and a
-    link to the form. Returns the number of e-mails sent."""
+    link to the form. Returns the number of e-mails scheduled (sent after the commit)."""
     with translation.override(settings.LANGUAGE_CODE):
         actie = str(rapport.actie)
         periode = rapport.periode_label

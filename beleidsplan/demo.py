@@ -1,6 +1,8 @@
 """Demo data for `make run`: the seed's plan and one account per role.
 
-Never in production: the accounts have published passwords.
+Never in production: the accounts have published passwords. Loading is refused with
+DEBUG=false, and so is every login with a demo password or into an account this module
+made (cultuurregio/auth.py), whoever created the account.
 """
 
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from django.test.utils import override_settings
 from actoren.models import Actor
 from beleidsplan.models import Beleidsplan, Doelstelling
 from cultuurregio import roles
+from cultuurregio.auth import DEMO_EMAIL_DOMAIN
 
 FIXTURES = ["gemeenten", "actoren", "beleidsplan"]
 
@@ -186,7 +189,9 @@ def create_demo_accounts() -> list[DemoAccount]:
         user, _ = User.objects.get_or_create(username=account.username)
         user.is_staff = account.staff
         user.is_active = True
-        user.email = f"{account.username}@demo.cultuurregio.invalid"
+        # The domain marks the account as a demo account: refused in production
+        # (cultuurregio/auth.py), whatever its password becomes.
+        user.email = f"{account.username}@{DEMO_EMAIL_DOMAIN}"
         user.set_password(account.password)
         user.save()
         user.groups.set([Group.objects.get(name=account.group)])

@@ -10,8 +10,9 @@ COORDINATOREN = "Coördinatoren"
 STUURGROEP = "Stuurgroep"
 PARTNERS = "Partners"
 
-# The coordinator manages everything of the plan in the admin.
-COORDINATOR_APPS = ("beleidsplan", "acties", "actoren")
+# The coordinator manages everything of the plan in the admin, sends unsent e-mails again
+# (outbox) and unlocks accounts locked after failed logins (axes).
+COORDINATOR_APPS = ("beleidsplan", "acties", "actoren", "outbox", "axes")
 
 
 def ensure_groups() -> None:

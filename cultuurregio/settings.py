@@ -79,6 +79,10 @@ INSTALLED_APPS = [
     "mptt",
     "import_export",
     "simple_history",
+    # Failed login attempts and lockouts (cultuurregio/throttling.py says how they are counted).
+    "axes",
+    # E-mails that could not be sent, kept so that the coordinator can send them again.
+    "cultuurregio.outbox",
     "actoren",
     "beleidsplan",
     "acties",
@@ -96,7 +100,18 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records request.user on every audited (django-simple-history) write.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Tells the coordinator, on the next page, about an e-mail that could not be sent.
+    "cultuurregio.outbox.middleware.OutboxMiddleware",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
+    # Refuses a login from a locked-out account or address; last, as its documentation asks.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# django-axes' lockout check, then Django's own password check (which also refuses the demo
+# accounts in production), in one backend: cultuurregio/auth.py. The login views pass the
+# request to authenticate(), which axes needs to count failures per address.
+AUTHENTICATION_BACKENDS = ["cultuurregio.auth.ModelBackend"]
 
 ROOT_URLCONF = "cultuurregio.urls"
 
@@ -215,6 +230,62 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# The largest request body Django reads into memory (form fields, not files): a request
+# with more is refused with 400 before it is read. Attachments are files (streamed to a
+# temporary file above FILE_UPLOAD_MAX_MEMORY_SIZE) and checked against MAX_BIJLAGE_MB; the
+# proxy in front refuses anything above MAX_BIJLAGE_MB plus a margin (README, "Deploying").
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Field count of one form: the largest admin form (a plan's goals, an import preview)
+# stays well below it.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
+# --- Logins: lockout after repeated failures (django-axes) --------------------------------
+# Five wrong passwords for one user name, or from one address, lock that name or address
+# for a quarter of an hour; a good password does not open it earlier. The coordinator
+# unlocks in the admin (Axes > Toegangspogingen: delete the attempts of the name or address).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cultuurregio.throttling.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+# Behind a proxy, the client's address is the one the proxy appended to X-Forwarded-For
+# (otherwise every visitor would share the proxy's address, and one lockout lock out all).
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+AXES_CLIENT_IP_CALLABLE = "cultuurregio.throttling.client_ip"
+# The access log (every successful login) is not needed: failures are what we keep.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Password-reset e-mails: at most this many per hour for one account and from one address.
+PASSWORD_RESET_LIMIT_PER_HOUR = env_int("PASSWORD_RESET_LIMIT_PER_HOUR", 3)
+
+# --- Content-Security-Policy (django-csp) -------------------------------------------------
+# Scripts and style sheets only from this site: no inline script anywhere, no third-party
+# origin. Style *attributes* stay allowed (style-src-attr): the admin's tree indentation
+# and a few library templates use them, and they cannot run code. The one <style> element
+# of Django's admin (change_list.html, when a list has no actions) is allowed by its hash.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-elem": [
+            "'self'",
+            # django/contrib/admin/templates/admin/change_list.html, Django 5.2
+            "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='",
+        ],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
 # E-mail: the console under DEBUG, SMTP otherwise (EMAIL_HOST and friends).
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -247,7 +318,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
     # Behind a proxy (nginx, a PaaS router) that terminates TLS and sets this header.
-    if env_bool("BEHIND_TLS_PROXY", False):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
@@ -256,5 +327,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # WeasyPrint narrates every PDF step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # django-axes narrates every login at INFO; lockouts are WARNING.
+        "axes": {"level": "WARNING"},
+    },
 }

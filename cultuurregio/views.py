@@ -6,6 +6,10 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
+from django.utils.translation import gettext
+
+from . import throttling
+from .forms import PasswordResetForm
 
 # The accessibility statement's dates (the model statement asks for both). Update them
 # when the site is re-assessed; the page shows them.
@@ -39,7 +43,28 @@ def accessibility(request):
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset request; the e-mail also says how long its link works
-    (PASSWORD_RESET_TIMEOUT, which the partners' invitations share)."""
+    (PASSWORD_RESET_TIMEOUT, which the partners' invitations share). At most
+    PASSWORD_RESET_LIMIT_PER_HOUR requests per e-mail address and per client address
+    (cultuurregio.throttling); above that the form says to wait, whether or not the
+    address has an account."""
+
+    form_class = PasswordResetForm
+
+    def form_valid(self, form):
+        if not throttling.allow_password_reset(
+            email=form.cleaned_data["email"], ip=throttling.client_ip(self.request)
+        ):
+            form.add_error(
+                None,
+                gettext(
+                    "Too many requests for a new password. Wait an hour and try again, "
+                    "or ask the coordinator."
+                ),
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
 
     @property
     def extra_email_context(self):

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.urls import reverse
 
+from .commit import committed
 from .factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,7 @@ def test_logout_shows_the_logged_out_page(client, member):
 
 
 def request_reset(client, email: str):
-    return client.post(reverse("password_reset"), {"email": email})
+    return committed(client.post, reverse("password_reset"), {"email": email})
 
 
 def test_password_reset_request_page_is_dutch(client):

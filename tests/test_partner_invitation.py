@@ -15,6 +15,7 @@ from django.urls import reverse
 from acties import services
 from cultuurregio import roles
 
+from .commit import committed
 from .factories import make_actor
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,7 @@ def accept(client, path, password=PASSWORD):
 
 
 def test_invite_partner_creates_an_account_and_mails_the_link(coordinator, regiobib, mailoutbox):
-    user = services.invite_partner(
+    user = committed(services.invite_partner,
         email="An.Peeters@Example.ORG",
         naam="An Peeters",
         actoren=[regiobib],
@@ -74,7 +75,7 @@ def test_invite_partner_creates_an_account_and_mails_the_link(coordinator, regio
 
 
 def test_invited_partner_sets_a_password_and_lands_on_mijn_acties(client, regiobib, mailoutbox):
-    user = services.invite_partner(
+    user = committed(services.invite_partner,
         email="an@example.org", naam="An", actoren=[regiobib], invited_by=None
     )
     path = invitation_path(mailoutbox[0])
@@ -106,7 +107,7 @@ def test_invited_partner_sets_a_password_and_lands_on_mijn_acties(client, regiob
 def test_used_invitation_link_shows_a_dutch_message_and_changes_nothing(
     client, regiobib, mailoutbox
 ):
-    user = services.invite_partner(
+    user = committed(services.invite_partner,
         email="an@example.org", naam="An", actoren=[regiobib], invited_by=None
     )
     path = invitation_path(mailoutbox[0])
@@ -128,7 +129,7 @@ def test_used_invitation_link_shows_a_dutch_message_and_changes_nothing(
 def test_expired_invitation_link_shows_a_dutch_message_and_changes_nothing(
     client, regiobib, mailoutbox, settings
 ):
-    user = services.invite_partner(
+    user = committed(services.invite_partner,
         email="an@example.org", naam="An", actoren=[regiobib], invited_by=None
     )
     path = invitation_path(mailoutbox[0])
@@ -154,7 +155,10 @@ def test_expired_invitation_link_shows_a_dutch_message_and_changes_nothing(
 
 
 def test_link_still_valid_just_before_it_expires(client, regiobib, mailoutbox, settings):
-    services.invite_partner(email="an@example.org", naam="", actoren=[regiobib], invited_by=None)
+    committed(
+        services.invite_partner,
+        email="an@example.org", naam="", actoren=[regiobib], invited_by=None,
+    )
     path = invitation_path(mailoutbox[0])
     almost = datetime.datetime.now() + datetime.timedelta(
         seconds=settings.PASSWORD_RESET_TIMEOUT - 60
@@ -174,10 +178,10 @@ def test_garbled_link_shows_the_same_message(client):
 
 
 def test_new_invitation_makes_the_earlier_link_invalid(client, regiobib, mailoutbox):
-    first = services.invite_partner(
+    first = committed(services.invite_partner,
         email="an@example.org", naam="An", actoren=[regiobib], invited_by=None
     )
-    second = services.invite_partner(
+    second = committed(services.invite_partner,
         email="an@example.org", naam="An", actoren=[regiobib], invited_by=None
     )
 
@@ -191,7 +195,7 @@ def test_new_invitation_makes_the_earlier_link_invalid(client, regiobib, mailout
 def test_deactivated_partner_cannot_log_in_and_a_new_invitation_reactivates(
     client, coordinator, regiobib, mailoutbox
 ):
-    user = services.invite_partner(
+    user = committed(services.invite_partner,
         email="an@example.org", naam="An", actoren=[regiobib], invited_by=coordinator
     )
     pending = invitation_path(mailoutbox[0])
@@ -205,7 +209,7 @@ def test_deactivated_partner_cannot_log_in_and_a_new_invitation_reactivates(
     assert not client.login(username="an@example.org", password=PASSWORD)
     assert list(regiobib.gebruikers.all()) == [user]  # the link to the organisation stays
 
-    again = services.invite_partner(
+    again = committed(services.invite_partner,
         email="an@example.org", naam="An", actoren=[regiobib], invited_by=coordinator
     )
     assert again.pk == user.pk and again.is_active
@@ -213,7 +217,7 @@ def test_deactivated_partner_cannot_log_in_and_a_new_invitation_reactivates(
 
 
 def test_deactivation_makes_a_pending_invitation_link_invalid(client, regiobib, mailoutbox):
-    user = services.invite_partner(
+    user = committed(services.invite_partner,
         email="an@example.org", naam="An", actoren=[regiobib], invited_by=None
     )
 
@@ -242,7 +246,7 @@ def test_invitation_needs_an_organisation_and_a_coordinator(
 
     for user in (partner_a, stuurgroeplid):
         with pytest.raises(ValidationError) as refused:
-            services.invite_partner(
+            committed(services.invite_partner,
                 email="an@example.org", naam="", actoren=[regiobib], invited_by=user
             )
         assert refused.value.messages == ["Alleen een coördinator kan dit doen."]
@@ -256,13 +260,13 @@ def test_invitation_needs_an_organisation_and_a_coordinator(
 
 def test_account_in_use_or_staff_is_not_taken_over(regiobib, partner_a, coordinator, mailoutbox):
     with pytest.raises(ValidationError) as refused:
-        services.invite_partner(
+        committed(services.invite_partner,
             email="partner_a@example.org", naam="", actoren=[regiobib], invited_by=None
         )
     assert "Er is al een account in gebruik voor partner_a@example.org" in refused.value.messages[0]
 
     with pytest.raises(ValidationError) as refused:
-        services.invite_partner(
+        committed(services.invite_partner,
             email="coordinator@example.org", naam="", actoren=[regiobib], invited_by=None
         )
     assert "medewerkersaccount" in refused.value.messages[0]
@@ -278,7 +282,8 @@ def test_account_in_use_or_staff_is_not_taken_over(regiobib, partner_a, coordina
 def test_command_invites_by_actor_name_and_alias(regiobib, mailoutbox):
     other = make_actor("Erfgoedcel")
 
-    call_command(
+    committed(
+        call_command,
         "nodig_partner_uit",
         "an@example.org",
         "--naam",
@@ -288,7 +293,7 @@ def test_command_invites_by_actor_name_and_alias(regiobib, mailoutbox):
         "--actor",
         "Erfgoedcel",
     )
-    call_command("nodig_partner_uit", "bo@example.org", "--actor", "RB")
+    committed(call_command, "nodig_partner_uit", "bo@example.org", "--actor", "RB")
 
     an = User.objects.get(email="an@example.org")
     assert set(an.actoren.all()) == {regiobib, other}
@@ -315,7 +320,7 @@ def test_command_refuses_a_bad_email_in_dutch(regiobib, mailoutbox):
 
 
 def test_password_form_errors_are_dutch_and_keep_the_link_usable(client, regiobib, mailoutbox):
-    user = services.invite_partner(
+    user = committed(services.invite_partner,
         email="an@example.org", naam="An", actoren=[regiobib], invited_by=None
     )
     form_url = client.get(invitation_path(mailoutbox[0])).url

@@ -20,6 +20,7 @@ from acties.models import ActieActor, Bijlage, Voortgangsrapport
 from acties.uploads import check_upload
 from beleidsplan.models import Beleidsplan
 
+from .commit import committed
 from .factories import make_actie, make_actor, make_gemeente, make_od, make_plan, make_sd
 
 pytestmark = pytest.mark.django_db
@@ -323,7 +324,9 @@ def test_sent_back_report_saved_as_draft_stays_sent_back(partner_a, coordinator,
     rapport = services.save_report(
         actie=site.actie_a, user=partner_a, data=service_data(), submit=True
     )
-    services.send_back_report(rapport=rapport, user=coordinator, opmerking="Meer cijfers aub.")
+    committed(
+        services.send_back_report, rapport=rapport, user=coordinator, opmerking="Meer cijfers aub."
+    )
 
     rapport = services.save_report(
         actie=site.actie_a, user=partner_a, data=service_data(percentage=30), rapport=rapport
@@ -358,7 +361,7 @@ def test_approve_report_emails_the_partner_with_a_working_link(
         actie=site.actie_a, user=partner_a, data=service_data(), submit=True
     )
 
-    approved = services.approve_report(rapport=rapport, user=coordinator)
+    approved = committed(services.approve_report, rapport=rapport, user=coordinator)
 
     assert approved.fase == Fase.GOEDGEKEURD
     assert approved.beoordeeld_door == coordinator
@@ -390,7 +393,7 @@ def test_approval_mails_every_partner_of_the_action_when_the_report_names_no_act
     rapport = services.save_report(actie=shared, user=partner_a, data=service_data(), submit=True)
     assert rapport.actor is None
 
-    services.approve_report(rapport=rapport, user=coordinator)
+    committed(services.approve_report, rapport=rapport, user=coordinator)
 
     assert sorted(m.to[0] for m in mailoutbox) == ["partner_a@example.org", "partner_b@example.org"]
 
@@ -402,7 +405,7 @@ def test_send_back_emails_the_remark_and_the_link_and_the_form_shows_it(
         actie=site.actie_a, user=partner_a, data=service_data(), submit=True
     )
 
-    services.send_back_report(
+    committed(services.send_back_report,
         rapport=rapport, user=coordinator, opmerking="Vul ook het aantal deelnemers in."
     )
 
@@ -446,7 +449,7 @@ def test_send_back_needs_a_remark(partner_a, coordinator, site, mailoutbox):
     )
 
     with pytest.raises(ValidationError) as refused:
-        services.send_back_report(rapport=rapport, user=coordinator, opmerking="   ")
+        committed(services.send_back_report, rapport=rapport, user=coordinator, opmerking="   ")
 
     assert "Zeg waarom" in refused.value.messages[0]
     rapport.refresh_from_db()
@@ -460,7 +463,7 @@ def test_only_submitted_reports_are_reviewed_and_only_by_a_coordinator(
     draft = services.save_report(actie=site.actie_a, user=partner_a, data=service_data())
 
     with pytest.raises(ValidationError) as refused:
-        services.approve_report(rapport=draft, user=coordinator)
+        committed(services.approve_report, rapport=draft, user=coordinator)
     assert "Alleen een ingediend rapport" in refused.value.messages[0]
 
     services.save_report(
@@ -468,10 +471,10 @@ def test_only_submitted_reports_are_reviewed_and_only_by_a_coordinator(
     )
     for user in (partner_a, stuurgroeplid):
         with pytest.raises(ValidationError) as refused:
-            services.approve_report(rapport=draft, user=user)
+            committed(services.approve_report, rapport=draft, user=user)
         assert "Alleen een coördinator" in refused.value.messages[0]
         with pytest.raises(ValidationError):
-            services.send_back_report(rapport=draft, user=user, opmerking="Nee")
+            committed(services.send_back_report, rapport=draft, user=user, opmerking="Nee")
     draft.refresh_from_db()
     assert draft.fase == Fase.INGEDIEND
     assert mailoutbox == []
@@ -481,7 +484,7 @@ def test_approved_report_can_no_longer_be_changed_by_the_service(partner_a, coor
     rapport = services.save_report(
         actie=site.actie_a, user=partner_a, data=service_data(), submit=True
     )
-    services.approve_report(rapport=rapport, user=coordinator)
+    committed(services.approve_report, rapport=rapport, user=coordinator)
 
     with pytest.raises(ValidationError) as refused:
         services.save_report(
@@ -613,7 +616,7 @@ def test_second_report_for_an_approved_period_is_refused(client, partner_a, coor
     rapport = services.save_report(
         actie=site.actie_a, user=partner_a, data=service_data(), submit=True
     )
-    services.approve_report(rapport=rapport, user=coordinator)
+    committed(services.approve_report, rapport=rapport, user=coordinator)
     client.force_login(partner_a)
 
     response = client.post(form_url(site.actie_a, "2021"), post_data(site, percentage="90"))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from acties.progress import due_actions
 from acties.services import current_period, period_label, report_url
 from actoren.models import Actor
 from beleidsplan.models import Beleidsplan
+from cultuurregio.outbox.mail import deliver
 
 
 @dataclass
@@ -128,7 +129,9 @@ class Command(BaseCommand):
                 % {"count": len(messages)}
             )
             return
-        sent = get_connection().send_messages(messages) if messages else 0
+        # One by one: an address the server refuses is kept to send again
+        # (cultuurregio.outbox), and the others still go out.
+        sent = deliver(messages)
         self.stdout.write(
             self.style.SUCCESS(
                 _("%(sent)s reminders sent, for %(actions)s actions.")
