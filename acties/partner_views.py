@@ -262,7 +262,7 @@ def rapport(request, actie_id: int):
         rapport=bestaand,
         gemeenten=services.gemeenten_for_period(periode, keep=keep),
         planned=[g.pk for g in context["geplande_gemeenten"]],
-        versie=None if posted else services.report_version(bestaand),
+        versie=None if posted else conflicts.form_token(bestaand),
     )
     if posted and form.is_valid():
         submit = "indienen" in request.POST

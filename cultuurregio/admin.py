@@ -177,9 +177,7 @@ class ConflictCheckMixin:
                 # A form with another error keeps the version it was opened on.
                 token = request.POST[conflicts.TOKEN_FIELD]
             else:
-                token = conflicts.version_token(
-                    self.model, obj.pk, self.conflict_children(request, obj)
-                )
+                token = conflicts.form_token(obj, self.conflict_children(request, obj))
             context.update(
                 version_token=token, token_field=conflicts.TOKEN_FIELD, edit_conflict=conflict
             )

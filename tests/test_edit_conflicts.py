@@ -489,3 +489,26 @@ def test_one_account_saving_twice_is_no_conflict(partner_site):
     assert eerste.post(url, form).status_code == 302
     rapport = Voortgangsrapport.objects.get()
     assert (rapport.wat_gedaan, rapport.fase) == ("Tweede keer.", Voortgangsrapport.Fase.INGEDIEND)
+
+
+def test_a_record_without_history_gets_a_base_when_its_form_opens(coordinators, plan):
+    """Rows loaded raw (fixtures) have no audit trail: the first form that opens one
+    records its current state, so a stale form on it is still merged field by field."""
+    actie = Actie.objects.get()
+    halle = make_gemeente("Halle")
+    Actie.objects.filter(pk=actie.pk).update(alle_gemeenten=False)
+    actie.gemeenten.add(halle)
+    Actie.history.all().delete()
+    url = reverse("admin:acties_actie_change", args=[actie.pk])
+    an_form, bert_form = opened_twice(coordinators, url)
+    base = Actie.history.filter(id=actie.pk).earliest("history_id")
+    assert [g.gemeente_id for g in base.gemeenten.all()] == [halle.pk]
+
+    an_form["regierol"] = "Van An"
+    assert coordinators[0].post(url, an_form).status_code == 302
+    bert_form["actorrol"] = "Van Bert"
+    response = conflict_page(coordinators[1].post(url, bert_form))
+    assert [c.name for c in response.context["edit_conflict"].changes] == ["regierol"]
+    assert coordinators[1].post(url, admin_form(response)).status_code == 302
+    actie.refresh_from_db()
+    assert (actie.regierol, actie.actorrol) == ("Van An", "Van Bert")
