@@ -213,6 +213,35 @@ class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
             obj.auteur = request.user
         super().save_model(request, obj, form, change)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id:
+            voorstel = self.get_object(request, object_id)
+            if voorstel is not None and not voorstel.is_open:
+                return self._decided_meanwhile(request, voorstel)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    #: The texts a coordinator types in a proposal's form.
+    TYPED_FIELDS = ("nieuwe_formulering", "nieuwe_tagline", "delen", "motivatie")
+
+    def _decided_meanwhile(self, request, voorstel):
+        """The proposal was accepted or rejected while this form was open: it stays as it
+        was decided (Django would answer 403). Say so, and give back what was typed, so
+        that nothing is lost."""
+        typed = [
+            f"{Wijzigingsvoorstel._meta.get_field(name).verbose_name}: {request.POST[name]}"
+            for name in self.TYPED_FIELDS
+            if request.POST.get(name, "").strip()
+            and request.POST[name].strip() != (getattr(voorstel, name) or "").strip()
+        ]
+        text = gettext(
+            "This proposal was decided (%(status)s) while you were editing it and stays as "
+            "it was decided: your changes were not saved."
+        ) % {"status": voorstel.get_status_display()}
+        if typed:
+            text += " " + gettext("What you typed:") + " " + " | ".join(typed)
+        messages.warning(request, text)
+        return redirect(reverse("admin:beleidsplan_wijzigingsvoorstel_change", args=[voorstel.pk]))
+
     def save_formset(self, request, form, formset, change):
         for instance in formset.save(commit=False):
             if instance.pk is None:

@@ -512,3 +512,30 @@ def test_a_record_without_history_gets_a_base_when_its_form_opens(coordinators, 
     assert coordinators[1].post(url, admin_form(response)).status_code == 302
     actie.refresh_from_db()
     assert (actie.regierol, actie.actorrol) == ("Van An", "Van Bert")
+
+
+def test_proposal_decided_while_its_form_was_open(coordinators, plan):
+    from django.contrib.auth.models import User
+    from django.contrib.messages import get_messages
+
+    goal = Doelstelling.objects.get(formulering="Het netwerk versterken")
+    ronde = Herziening.objects.create(plan=plan, naam="Herziening 2024")
+    voorstel = Wijzigingsvoorstel.objects.create(
+        herziening=ronde,
+        soort=Wijzigingsvoorstel.Soort.HERFORMULEREN,
+        doelstelling=goal,
+        nieuwe_formulering="Een nieuw netwerk",
+    )
+    url = reverse("admin:beleidsplan_wijzigingsvoorstel_change", args=[voorstel.pk])
+    _, bert_form = opened_twice(coordinators, url)
+    accept_proposal(voorstel=voorstel, user=User.objects.get(username="an"))
+
+    bert_form["motivatie"] = "Omdat het netwerk breder is dan de cultuursector."
+    response = coordinators[1].post(url, bert_form)
+
+    assert response.status_code == 302  # not a 403 that loses the text
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "aanvaard" in message
+    assert "Omdat het netwerk breder is dan de cultuursector." in message
+    voorstel.refresh_from_db()
+    assert voorstel.motivatie == ""
