@@ -362,6 +362,27 @@ def side_by_side(old: Side, new: Side, doc: dict) -> dict[str, Any]:
             "moved_in": bool(before and after and before.ouder_id != after.ouder_id),
         }
 
+    def place(node: _Node | None) -> str:
+        """Where an action stands: its goal's code and the start of its wording, so that
+        a move between two goals that share a code (reused codes) still reads as one."""
+        if node is None:
+            return ""
+        goal = (new_goals if node is new_actions.get(node.id) else old_goals).get(node.ouder_id)
+        if goal is None:
+            return node.ouder or ""
+        return f"{goal.code} {_short(goal.formulering, 50)}"
+
+    actions = []
+    for entry in doc["acties"]:
+        before, after = old_actions.get(entry["id"]), new_actions.get(entry["id"])
+        actions.append({
+            **entry,
+            "labels": [change_label(k) for k in entry["wijzigingen"]],
+            "moved": "verplaatst" in entry["wijzigingen"],
+            "van_plaats": place(before),
+            "naar_plaats": place(after),
+        })
+
     sections = []
     for sd in new.document.get("doelstellingen", []):
         rows = [row(od["id"]) for od in sd.get("doelstellingen", [])]
@@ -373,7 +394,22 @@ def side_by_side(old: Side, new: Side, doc: dict) -> dict[str, Any]:
                 and (new_goals[goal.id].ouder_id != sd["id"])
             ):
                 rows.append(row(goal.id, moved_away=True))
-        sections.append({"sd": row(sd["id"]), "rows": rows})
+        sd_row = row(sd["id"])
+        for od_row in rows:
+            # SD4 became SD3, so its SD4-OD2 is SD3-OD2: the parent's renumbering, told
+            # once on the SD's row, not as a change of each of its ODs.
+            od_row["follows_parent"] = (
+                od_row["wijzigingen"] == [change_label("hernummerd")]
+                and change_label("hernummerd") in sd_row["wijzigingen"]
+                and _own_number(od_row["van"]) == _own_number(od_row["naar"])
+            )
+        sd_row["children_renumbered"] = any(r.get("follows_parent") for r in rows)
+        for each in (sd_row, *rows):
+            each["changed"] = changed(each)
+        sections.append({
+            "sd": sd_row, "rows": rows,
+            "changed": sd_row["changed"] or any(r["changed"] for r in rows),
+        })
     gone = []
     for goal_id in old_goals:
         if goal_id in new_goals:
@@ -386,4 +422,45 @@ def side_by_side(old: Side, new: Side, doc: dict) -> dict[str, Any]:
             for goal in old_goals.values()
             if goal.ouder_id == goal_id and goal.id in new_goals
         )
-    return {"sections": sections, "gone": gone}
+    for each in gone:
+        each["changed"] = changed(each)
+    summary = _summary(sections, gone, actions)
+    return {"sections": sections, "gone": gone, "actions": actions, "summary": summary}
+
+
+def _own_number(node: _Node | None) -> str | None:
+    """An OD's own number within its SD ("OD2" of "SD4-OD2")."""
+    return node.code.rsplit("-", 1)[-1] if node is not None and node.code else None
+
+
+def _short(text: str, limit: int) -> str:
+    return f"«{text}»" if len(text) <= limit else f"«{text[: limit - 1]}…»"
+
+
+def changed(row: dict) -> bool:
+    """Whether a row of the side-by-side table shows a change of its own."""
+    return bool(row["wijzigingen"] or row["moved_to"]) and not row.get("follows_parent")
+
+
+def _summary(sections: list[dict], gone: list[dict], actions: list[dict]) -> list[dict]:
+    """Per kind of change, the goals and actions it concerns, each with the anchor of its
+    row on the page: what a reader scans first."""
+    kinds: dict[str, dict] = {}
+
+    def add(kind: str, text: str, anchor: str) -> None:
+        kinds.setdefault(kind, {"label": kind, "items": []})["items"].append(
+            {"text": text, "anchor": anchor}
+        )
+
+    goal_rows = [s["sd"] for s in sections] + [r for s in sections for r in s["rows"]] + gone
+    for goal in goal_rows:
+        if goal["moved_to"] or not changed(goal):
+            continue  # a moved goal's old place points to its new row, counted there
+        node = goal["naar"] or goal["van"]
+        for label in goal["wijzigingen"]:
+            add(label, node.code, f"g-{goal['id']}")
+    for action in actions:
+        for label in action["labels"]:
+            add(label, _short((action["naar"] or action["van"])["formulering"], 40),
+                f"a-{action['id']}")
+    return [{**kind, "count": len(kind["items"])} for kind in kinds.values()]

@@ -27,6 +27,10 @@ class CompareForm(forms.Form):
 
     van = forms.ChoiceField(label=_("Old"))
     naar = forms.ChoiceField(label=_("New"))
+    alles = forms.BooleanField(
+        label=_("Also show what did not change"), required=False,
+        help_text=_("Without it, the tables show only goals and actions that changed."),
+    )
 
     def __init__(self, *args, versies, with_working_state: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -23,7 +23,6 @@ from cultuurregio.roles import can_see_working_state
 from .comparison import (
     WERK,
     SideNotFound,
-    change_label,
     compare,
     load_side,
     ordered,
@@ -180,17 +179,11 @@ def vergelijk(request, plan_id: int):
     content = ""
     if doc is not None:
         def make():
-            action_rows = [
-                {
-                    **entry,
-                    "labels": [change_label(k) for k in entry["wijzigingen"]],
-                    "moved": "verplaatst" in entry["wijzigingen"],
-                }
-                for entry in doc["acties"]
-            ]
             # No request: the content is shared by every reader of the same role.
             return render_to_string("beleidsplan/_vergelijking.html", {
-                "plan": reading.plan, "doc": doc, "table": table, "action_rows": action_rows,
+                "plan": reading.plan, "doc": doc, "table": table,
+                "alles": form.cleaned_data["alles"],
+                "equal": not doc["doelstellingen"] and not doc["acties"],
                 "van_label": side_label(doc["van"]), "naar_label": side_label(doc["naar"]),
             })
 

@@ -183,8 +183,8 @@ def test_comparison_page_shows_both_sides_and_links_a_moved_goal(site, client):
     # The moved goal: its old place points to its new place, and back.
     pk = site.moved.pk
     assert f'<tr id="van-{pk}">' in text
-    assert f'href="#naar-{pk}"' in text
-    assert f'<tr id="naar-{pk}">' in text
+    assert f'href="#g-{pk}"' in text
+    assert f'<tr id="g-{pk}">' in text
     assert f'href="#van-{pk}"' in text
     assert "nu SD2-OD2" in text
     # The removed goal is listed as gone.
@@ -211,7 +211,7 @@ def test_comparison_page_links_ods_of_a_merged_sd_to_their_old_place(client, coo
 
     assert f'href="#van-{od1.pk}"' in text
     assert f'<tr id="van-{od1.pk}">' in text
-    assert f'href="#naar-{od1.pk}"' in text
+    assert f'href="#g-{od1.pk}"' in text
     assert "samengevoegd" in text
     assert f'id="van-{od2.pk}"' not in text
 

@@ -8,6 +8,7 @@ after it; every test runs in its own transaction inside that.
 """
 
 import json
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -245,8 +246,11 @@ def test_comparison_page_shows_the_moves_of_sd2_od4s_actions(seed, client):
     text = response.content.decode()
     assert response.status_code == 200
     assert "Gewijzigde acties" in text
-    assert text.count("<td>SD2-OD4 → SD2-OD4</td>") == 3
-    assert "<td>SD1-OD5 → SD1-OD3</td>" in text
+    # Both goals have the code SD2-OD4: each side names its goal by its wording too.
+    moves = re.findall(r">SD2-OD4 «([^»]+)» → SD2-OD4 «([^»]+)»</td>", text)
+    assert len(moves) == 3
+    assert all(old != new for old, new in moves)
+    assert re.search(r">SD1-OD5 «[^»]+» → SD1-OD3 «[^»]+»</td>", text)
     assert "omgezet naar een actie" in text
     assert "gesplitst" in text
 
@@ -344,3 +348,40 @@ def test_accepting_the_open_merge_shows_in_the_comparison_with_the_working_state
     assert remaining["verwant"] == [removed]
     # Version 1 to 2 is what it was: proposals accepted after version 2 do not count.
     assert compare(seed.plan, load_side(seed.plan, 1), load_side(seed.plan, 2)) == seed.doc
+
+
+def test_comparison_page_leads_with_a_summary_and_shows_only_changes(seed, client):
+    """What a steering member scans first: per kind of change, the goals and actions, each
+    a link to its row; unchanged goals only on request; a renumbered SD's ODs that only
+    took its new number are told once, on the SD."""
+    url = reverse("plan:vergelijk", args=[seed.plan.pk])
+    text = client.get(url, {"van": 1, "naar": 2}).content.decode()
+
+    summary = text.split('id="wat-veranderde"', 1)[1].split("</section>", 1)[0]
+    for kind in ("geherformuleerd", "verplaatst", "hernummerd", "nieuw", "gesplitst"):
+        assert f'<span class="tag">{kind}</span>' in summary, kind
+    anchors = re.findall(r'href="#([ga]-\d+)"', summary)
+    assert anchors and all(f'id="{anchor}"' in text for anchor in anchors)
+
+    # Only changes by default; everything with "alles".
+    unchanged = [
+        g for g, _parent in goals(seed.v2)
+        if g["soort"] == "OD" and not any(e["id"] == g["id"] for e in seed.doc["doelstellingen"])
+    ]
+    assert unchanged, "the seed's revision leaves some operational goals alone"
+    assert f'id="g-{unchanged[0]["id"]}"' not in text
+    everything = client.get(url, {"van": 1, "naar": 2, "alles": "on"}).content.decode()
+    assert f'id="g-{unchanged[0]["id"]}"' in everything
+    assert "Toon alleen wat veranderde" in everything
+
+    # Old SD4 is SD3 now: its ODs that kept their wording are not each "hernummerd".
+    assert "Zijn operationele doelstellingen kregen het nieuwe nummer mee." in text
+
+
+def test_comparing_a_version_with_itself_says_there_are_no_differences(seed, client):
+    text = client.get(
+        reverse("plan:vergelijk", args=[seed.plan.pk]), {"van": 2, "naar": 2}
+    ).content.decode()
+
+    assert "Geen verschillen: versie 2 en versie 2 zijn gelijk." in text
+    assert 'class="side-by-side"' not in text

@@ -32,7 +32,7 @@ def test_steering_group_compares_versions_and_comments(page, live_server, seed_v
     expect(row).to_contain_text("Actieve (cultuur)participatie")
     # A moved OD links from its old place to its new one.
     page.get_by_role("link", name=re.compile(r"nu SD2-OD4")).first.click()
-    anchor = re.search(r"#naar-\d+$", page.url)
+    anchor = re.search(r"#g-\d+$", page.url)
     assert anchor, page.url
     target = page.locator(anchor.group(0))
     expect(target).to_be_in_viewport()
@@ -48,6 +48,26 @@ def test_steering_group_compares_versions_and_comments(page, live_server, seed_v
     expect(page.get_by_text("Uw reactie is geplaatst.")).to_be_visible()
     expect(page.get_by_text("Akkoord om OD 1 en 2 samen te voegen.")).to_be_visible()
     assert Reactie.objects.filter(tekst__startswith="Akkoord", auteur__username="lid").exists()
+
+
+def test_steering_group_scans_a_comparison_on_a_phone(browser, live_server, seed_versions):
+    """On a 390 px wide phone: the summary first, each change a link to its row, old and
+    new stacked, and nothing wider than the screen."""
+    make_user("lid", group=roles.STUURGROEP)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    site_login(page, live_server, "lid")
+    page.goto(f"{live_server.url}/plan/{seed_versions.pk}/vergelijk/?van=1&naar=2")
+
+    expect(page.get_by_role("heading", name="Wat veranderde")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width} px wide on a 390 px screen"
+    summary = page.locator(".change-summary")
+    summary.get_by_role("link").first.click()
+    anchor = re.search(r"#([ga]-\d+)$", page.url)
+    assert anchor, page.url
+    expect(page.locator(f"#{anchor.group(1)}")).to_be_in_viewport()
+    context.close()
 
 
 def test_anonymous_reads_versions_but_not_proposals(page, live_server, seed_versions):
