@@ -252,6 +252,7 @@ def rapport(request, actie_id: int):
         if request.method == "POST":
             messages.error(request, services.not_editable_error(bestaand).messages[0])
             status = 400
+            context["typed"] = _typed_back(request, bestaand, periode)
         return render(request, "acties/partner/rapport_bekijken.html", context, status=status)
 
     keep = [g.pk for g in bestaand.gemeenten.all()] if bestaand else []
@@ -302,6 +303,27 @@ def rapport(request, actie_id: int):
     # A form with errors is answered like any form page (200), as Django does; the errors
     # are on the page, and nothing was saved.
     return render(request, "acties/partner/rapport_form.html", context)
+
+
+def _typed_back(request, bestaand, periode) -> list[tuple[str, str]]:
+    """What a partner typed in a form whose report was submitted (by another account of
+    the organisation) or reviewed in the meantime: it cannot be saved, so it is shown back
+    rather than lost. Only what differs from the report as it is."""
+    form = VoortgangsrapportForm(
+        request.POST,
+        rapport=bestaand,
+        gemeenten=services.gemeenten_for_period(
+            periode, keep=[g.pk for g in bestaand.gemeenten.all()]
+        ),
+    )
+    current = conflicts.record_values(bestaand, form.REPORT_FIELDS)
+    typed = []
+    for name in form.REPORT_FIELDS:
+        field, raw = form.fields[name], form[name].data
+        if raw in (None, "", []) or not field.has_changed(current.get(name), raw):
+            continue
+        typed.append((field.label, conflicts.display_value(field, raw)))
+    return typed
 
 
 def _save_unless_changed(form, bestaand, save):

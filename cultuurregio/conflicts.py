@@ -212,7 +212,7 @@ def historical_values(model, history_id: int, names) -> dict[str, Any] | None:
     return values
 
 
-def _display(form_field: forms.Field, value: Any) -> str:
+def display_value(form_field: forms.Field, value: Any) -> str:
     """A value as the person knows it: a goal by its code and wording, a choice by its
     label, yes or no."""
     value = _plain(value)
@@ -345,8 +345,8 @@ def detect(
             FieldChange(
                 name=name,
                 label=str(form_field.label or name),
-                theirs=_display(form_field, theirs),
-                yours=_display(form_field, _posted_value(form, name)),
+                theirs=display_value(form_field, theirs),
+                yours=display_value(form_field, _posted_value(form, name)),
                 you_changed=you_changed,
             )
         )

@@ -539,3 +539,24 @@ def test_proposal_decided_while_its_form_was_open(coordinators, plan):
     assert "Omdat het netwerk breder is dan de cultuursector." in message
     voorstel.refresh_from_db()
     assert voorstel.motivatie == ""
+
+
+def test_report_submitted_by_the_other_account_meanwhile_gives_the_text_back(partner_site):
+    from acties.models import Voortgangsrapport
+
+    actie, (eerste, tweede), url, _ = partner_site
+    form = report_form(eerste.get(url))
+    form.update(status="lopend", wat_gedaan="Gestart.")
+    assert eerste.post(url, form).status_code == 302
+    a, b = report_form(eerste.get(url)), report_form(tweede.get(url))
+    a["indienen"] = "1"
+    del a["concept"]
+    assert eerste.post(url, a).status_code == 302  # submitted
+
+    b["wat_gedaan"] = "Gestart, met drie scholen erbij."
+    response = tweede.post(url, b)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Wat u typte werd niet opgeslagen" in page
+    assert "Gestart, met drie scholen erbij." in page
+    assert Voortgangsrapport.objects.get().wat_gedaan == "Gestart."
