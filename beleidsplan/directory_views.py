@@ -39,6 +39,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from acties.services import period_label
 from actoren.models import Actor, Gemeente
 from beleidsplan.pagecache import cached_html, visitor_page
 from beleidsplan.reading import Reading, readings_of
@@ -377,6 +378,45 @@ def _gemeenten_context(request, insider: bool) -> dict:
     }
 
 
+@dataclass
+class Realised:
+    """An approved report that names the municipality: what was done there, when, for
+    which action."""
+
+    plan: PlanSource
+    action_id: int
+    goal_code: str
+    omschrijving: str
+    periode: str
+    sort_key: tuple
+    wat_gedaan: str
+    activiteiten: int | None
+    deelnemers: int | None
+
+
+def _realised_in(readings: list[Reading], places: set[int]) -> list[Realised]:
+    """Approved reports of the actions the visitor reads that name one of ``places`` (the
+    municipality, and those that merged into it), newest period first. No query: the
+    reports and their municipalities are laid on the plans' models (plan_progress)."""
+    found: list[Realised] = []
+    for reading in readings:
+        source = _source(reading)
+        for action in reading.model.actions.values():
+            for rapport in action.reports:
+                if not any(g.pk in places for g in rapport.gemeenten.all()):
+                    continue
+                found.append(Realised(
+                    plan=source, action_id=action.id, goal_code=action.goal.code,
+                    omschrijving=action.omschrijving,
+                    periode=period_label((rapport.jaar, rapport.halfjaar)),
+                    sort_key=(rapport.jaar, rapport.halfjaar, action.id),
+                    wat_gedaan=rapport.wat_gedaan,
+                    activiteiten=rapport.aantal_activiteiten,
+                    deelnemers=rapport.aantal_deelnemers,
+                ))
+    return sorted(found, key=lambda r: r.sort_key, reverse=True)
+
+
 def _sources(items: list[ActionItem]) -> list[PlanSource]:
     seen: dict[int, PlanSource] = {}
     for item in items:
@@ -430,6 +470,7 @@ def _gemeente_context(found: Gemeente, request, insider: bool) -> dict:
         "gemeente": found,
         "voorgangers": voorgangers,
         "insider": insider,
+        "realised": _realised_in(readings_of(request), places),
         "specifiek": group_by_plan_and_goal(specific),
         "overal": group_by_plan_and_goal(everywhere),
         "specifiek_count": len(specific),

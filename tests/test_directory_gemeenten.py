@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from acties.models import Voortgangsrapport
 from actoren.models import Gemeente
 from beleidsplan.models import Beleidsplan, Doelstelling
 from beleidsplan.services import publish_version
@@ -270,3 +271,40 @@ def test_seed_pajottegem_adds_up_gooiks_actions(client, seed, coordinator):
     listing = client.get(LIST)
     assert row_of(listing, "Pajottegem")["specifiek"] == 2
     assert row_of(listing, "Drogenbos")["gemeente"].faciliteitengemeente
+
+
+# --- What was done there (issue 9) ---------------------------------------------------------
+
+
+def approved(actie, jaar, gemeenten, **fields):
+    rapport = Voortgangsrapport.objects.create(
+        actie=actie, jaar=jaar, status=Voortgangsrapport.Status.LOPEND,
+        fase=Voortgangsrapport.Fase.GOEDGEKEURD, **fields,
+    )
+    rapport.gemeenten.set(gemeenten)
+    return rapport
+
+
+def test_municipality_page_lists_what_was_done_there_from_approved_reports(client, region):
+    """The realised work, from approved reports naming Halle, also for an action meant for
+    all municipalities; a report not yet approved, or naming another municipality, not.
+    Pajottegem shows what was done in Gooik (merged into it)."""
+    approved(region.overal, 2022, [region.halle], wat_gedaan="Kalender in de bib van Halle",
+             aantal_activiteiten=4, aantal_deelnemers=120)
+    approved(region.in_gooik, 2021, [region.gooik], wat_gedaan="Boerenkrijgwandeling")
+    Voortgangsrapport.objects.create(
+        actie=region.in_halle, jaar=2022, status=Voortgangsrapport.Status.LOPEND,
+        fase=Voortgangsrapport.Fase.INGEDIEND, wat_gedaan="Nog niet goedgekeurd",
+    ).gemeenten.set([region.halle])
+
+    page = html(client.get(gemeente_url(region.halle)))
+    assert "Wat er gebeurde in Halle" in page
+    assert "Kalender in de bib van Halle" in page
+    assert re.search(r'<td class="num">4</td>\s*<td class="num">120</td>', page)
+    assert "Nog niet goedgekeurd" not in page
+    assert "Boerenkrijgwandeling" not in page
+
+    pajottegem = html(client.get(gemeente_url(region.pajottegem)))
+    assert "Boerenkrijgwandeling" in pajottegem
+    drogenbos = html(client.get(gemeente_url(region.drogenbos)))
+    assert "Nog geen goedgekeurd voortgangsrapport noemt deze gemeente." in drogenbos
