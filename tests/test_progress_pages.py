@@ -2,6 +2,7 @@
 (acties/admin.py): what they show, who may see them, and query counts that do
 not grow with the plan."""
 
+import re
 from datetime import date
 from types import SimpleNamespace
 
@@ -531,6 +532,18 @@ def test_action_page_title_is_short(client, site):
     title = html.split("<title>", 1)[1].split("</title>", 1)[0]
     assert title.strip() == "SD1-OD1 actie 1: Beleidsplan Zennevallei"
     assert html.count('id="history-title"') == 1
+
+
+def test_action_page_has_breadcrumbs_and_a_heading_that_says_what_it_is(client, site):
+    html = client.get(actie_url(site.a1)).content.decode()
+
+    crumbs = html.split('<nav class="breadcrumbs"', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r">([^<]+)</a></li>", crumbs) == [
+        "Start", "Het plan", "SD1", "SD1-OD1", "SD1-OD1 actie 1",
+    ]
+    assert re.search(
+        r'<h1>SD1-OD1 actie 1: <span class="heading-text">Sterkhouders in kaart brengen', html
+    )
 
 
 def test_progress_page_is_cached_until_a_report_changes(client, site, coordinator):
