@@ -2,6 +2,10 @@
 
 Chromium must be installed (`.ci/run` installs it); a missing browser fails the journeys
 loudly instead of skipping them.
+
+Every page runs under the site's Content-Security-Policy: each browser context the tests
+open reports a violation (an inline script or style, a third-party origin) to the console,
+and a journey with one fails (``_no_csp_violations``).
 """
 
 import os
@@ -45,6 +49,64 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+# Runs in every page before its own scripts (Playwright's init scripts are not subject to
+# the page's policy): each violation becomes a console error the tests collect.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(
+    "securitypolicyviolation: " + event.violatedDirective + " blocked "
+    + (event.blockedURI || "inline") + " in " + (event.sourceFile || document.location.href)
+    + ":" + event.lineNumber + " " + (event.sample || "")
+  );
+});
+"""
+
+#: Violations seen during the current test (filled by every context's console listener).
+CSP_VIOLATIONS: list[str] = []
+
+
+def _is_csp_violation(text: str) -> bool:
+    return "securitypolicyviolation" in text or "Content Security Policy" in text
+
+
+def watch_csp(context):
+    """Collect the context's CSP violations into CSP_VIOLATIONS."""
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+
+    def on_console(message):
+        if _is_csp_violation(message.text):
+            url = (message.location or {}).get("url", "")
+            CSP_VIOLATIONS.append(f"{url}: {message.text}")
+
+    context.on("console", on_console)
+    return context
+
+
+@pytest.fixture(scope="session")
+def browser(browser):
+    """Every context a test opens (pytest-playwright's ``context`` and ``page``, and the
+    ones a test makes itself with ``browser.new_context()``) watches for CSP violations."""
+    new_context = browser.new_context
+
+    def watched_new_context(*args, **kwargs):
+        return watch_csp(new_context(*args, **kwargs))
+
+    browser.new_context = watched_new_context
+    yield browser
+    browser.new_context = new_context
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations():
+    """A journey that met a Content-Security-Policy violation fails."""
+    CSP_VIOLATIONS.clear()
+    yield
+    if CSP_VIOLATIONS:
+        found = "\n".join(dict.fromkeys(CSP_VIOLATIONS))
+        CSP_VIOLATIONS.clear()
+        pytest.fail(f"Content-Security-Policy violations in the browser:\n{found}")
 
 
 @pytest.fixture(scope="session")
