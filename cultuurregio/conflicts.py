@@ -19,6 +19,12 @@ edits, so each field is known as changed by the other person, by this person, or
 
 Nothing here knows the apps' models: the admin (cultuurregio.admin.ConflictCheckMixin) and
 the partner's report form (acties) use it.
+
+What the version does not see: writes that bypass the audit trail (``QuerySet.update()``,
+the code refresh, mptt's tree moves of other rows; none of these writes a field the forms
+edit, except the ODs a merge moves, whose old SD is then gone, so their stale form fails
+validation anyway) and many-to-many relations the audit trail does not keep
+(``Actor.gebruikers``), which are also left out of the comparison.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext
@@ -178,7 +184,7 @@ def record_values(instance, names) -> dict[str, Any]:
     for name in names:
         try:
             model_field = instance._meta.get_field(name)
-        except Exception:  # noqa: BLE001 - a form field that is not a model field
+        except FieldDoesNotExist:  # a form field that is not a model field
             continue
         if model_field.many_to_many:
             values[name] = sorted(getattr(instance, name).values_list("pk", flat=True))
@@ -205,7 +211,7 @@ def historical_values(model, history_id: int, names) -> dict[str, Any] | None:
             continue
         try:
             model_field = model._meta.get_field(name)
-        except Exception:  # noqa: BLE001
+        except FieldDoesNotExist:
             continue
         if model_field.concrete and not model_field.many_to_many:
             values[name] = getattr(record, model_field.attname)
@@ -296,7 +302,6 @@ def detect(
     pk,
     posted: str | None,
     children=(),
-    current: dict[str, Any] | None = None,
     names=None,
 ) -> Conflict | None:
     """Compare the version ``posted`` with the current one of row ``pk``; call with the row
@@ -305,8 +310,10 @@ def detect(
     made ready to be shown again: this person's changes kept, the other person's changes
     in the fields this person did not touch, so that saving it again loses neither.
 
-    ``posted`` None (a form without the field) is not checked. ``current``: the current
-    values (read from the row when not given).
+    ``posted`` None (a form without the field) is not checked. ``names``: the form fields
+    to compare (default: all that are fields of the model). Fields the audit trail does
+    not keep (a many-to-many relation outside ``m2m_fields``) cannot be compared and are
+    left out.
     """
     if posted is None:
         return None
@@ -314,17 +321,16 @@ def detect(
     if posted == token:
         return None
     names = [name for name in (names or form.fields) if name != TOKEN_FIELD]
-    if current is None:
-        instance = model._default_manager.get(pk=pk)
-        current = record_values(instance, names)
-    names = [name for name in names if name in current]
+    current = record_values(model._default_manager.get(pk=pk), names)
     old, new = _parts(posted), _parts(token)
     if posted == NEW:
         base = {}
         no_base = False
+        names = [name for name in names if name in current]
     else:
         base = historical_values(model, old[0], names) if old else None
         no_base = base is None
+        names = [name for name in names if name in current and (no_base or name in base)]
     conflict = Conflict(token=token, no_base=no_base)
 
     data = form.data.copy()
@@ -394,7 +400,7 @@ def _child_changes(child: Children, pk, after: int) -> list[str]:
     for record in records[:20]:
         try:
             text = str(record.instance)
-        except Exception:  # noqa: BLE001 - a row whose relations are gone
+        except ObjectDoesNotExist:  # a row whose related rows are gone
             text = str(record.pk)
         lines.append(f"{text} ({labels.get(record.history_type, record.history_type)})")
     return lines
