@@ -11,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import conflicts
 from .roles import is_coordinator
-from .spreadsheets import SPREADSHEET_FORMATS
+from .spreadsheets import SPREADSHEET_FORMATS, SPREADSHEET_IMPORT_FORMATS, UnreadableEncoding
 
 
 class CultuurregioAdminSite(admin.AdminSite):
@@ -231,7 +231,7 @@ class ExplainProtectedDeleteMixin:
 class SpreadsheetImportExportMixin(ImportExportMixin):
     """Import (with preview and confirmation) and export as Excel (.xlsx) or CSV."""
 
-    import_formats = SPREADSHEET_FORMATS
+    import_formats = SPREADSHEET_IMPORT_FORMATS
     export_formats = SPREADSHEET_FORMATS
     import_template_name = "admin/cultuurregio/import.html"
     # With a byte order mark, Excel opens the CSV as UTF-8 (é, ë) instead of guessing.
@@ -245,6 +245,9 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
         return context
 
     def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, UnreadableEncoding):
+            form.add_error("import_file", str(e))
+            return
         form.add_error(
             "import_file",
             gettext(
