@@ -73,6 +73,10 @@ class NotaImportForm(forms.Form):
     tot_jaar = forms.IntegerField(label=_("To year"), min_value=2000, max_value=2100,
                                   required=False, initial=2025)
     payload = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Ticked on the preview of a file that looks cut off (ImportReport.truncation).
+    volledig = forms.BooleanField(
+        label=_("I checked the file at these places: it is complete."), required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,9 +195,19 @@ def _confirm(request, form, plan, context, template):
         ))
         return redirect("admin:beleidsplan_beleidsplan_changelist")
     try:
-        report = import_nota(path_or_text=nota, plan=plan, user=request.user)
+        report = import_nota(
+            path_or_text=nota, plan=plan, user=request.user,
+            confirmed_complete=form.cleaned_data.get("volledig", False),
+        )
     except NotaImportError as error:
         context["import_error"] = error
+        if error.truncated:
+            # The preview again, with the question the coordinator did not answer.
+            report = import_nota(path_or_text=nota, plan=plan, dry_run=True)
+            context.update(
+                report=report, tree=_tree(report), source=nota.source, plan=plan,
+                payload=form.cleaned_data["payload"],
+            )
         return TemplateResponse(request, template, context)
     del request.session[_SESSION_KEY]
     messages.success(request, gettext(

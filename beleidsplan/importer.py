@@ -70,9 +70,11 @@ _REASON_MAX = 100  # simple-history's history_change_reason is a CharField(100)
 class NotaImportError(Exception):
     """The nota cannot be imported at all; nothing was written. The message is Dutch."""
 
-    def __init__(self, message: str, *, errors: Sequence[str] = ()):
+    def __init__(self, message: str, *, errors: Sequence[str] = (), truncated: bool = False):
         self.message = message
         self.errors = list(errors)
+        # The file looks cut off and the coordinator has not confirmed it is complete.
+        self.truncated = truncated
         super().__init__("\n".join([message, *self.errors]))
 
 
@@ -89,6 +91,9 @@ class ImportWarning:
     message: str
     end_line: int | None = None
     place: str | None = None
+    #: The file looks cut off here: importing it needs the coordinator's confirmation
+    #: (``import_nota(confirmed_complete=True)``).
+    truncated: bool = False
 
     def __str__(self) -> str:
         if self.place:
@@ -182,6 +187,10 @@ class ParsedNota:
     errors: list[str]
 
     @property
+    def truncation(self) -> list[ImportWarning]:
+        return [warning for warning in self.warnings if warning.truncated]
+
+    @property
     def operationele(self) -> list[ParsedGoal]:
         return [od for sd in self.goals for od in sd.children]
 
@@ -203,6 +212,11 @@ class ImportReport:
     zie_ook_count: int
     actor_link_count: int
     warnings: list[ImportWarning]
+
+    @property
+    def truncation(self) -> list[ImportWarning]:
+        """The warnings that say the file looks cut off (the coordinator must confirm)."""
+        return [warning for warning in self.warnings if warning.truncated]
 
 
 @dataclass
@@ -400,6 +414,13 @@ def parse_nota(
         )
     for index in range(first, len(rows)):
         parser.feed(index + 1, rows[index])
+    if text and not text.endswith(("\n", "\r")) and any(rows[-1]) and len(rows) > first + 1:
+        # Word and every editor end a saved text with a line break; a copy that stopped
+        # while it was written (a full disk, an interrupted download) ends in the middle.
+        parser.warn(len(rows), _(
+            "Cut off? The file ends without a line break, in the middle of this row: it may "
+            "have been cut off there. Check that the last row is complete."
+        ), truncated=True)
     return parser.finish()
 
 
@@ -433,8 +454,10 @@ class _Parser:
             return None
         return self.places[line - 1]
 
-    def warn(self, line: int | None, message: str) -> None:
-        self.warnings.append(ImportWarning(line, message, place=self.place(line)))
+    def warn(self, line: int | None, message: str, *, truncated: bool = False) -> None:
+        self.warnings.append(
+            ImportWarning(line, message, place=self.place(line), truncated=truncated)
+        )
 
     def error(self, line: int, message: str) -> None:
         if place := self.place(line):
@@ -654,8 +677,38 @@ class _Parser:
                     self.warn(od.line, _("%(code)s has no actions.") % {"code": od.code})
                 for actie in od.acties:
                     self.finish_actie(actie)
+        self.check_end()
         self.warnings.sort(key=lambda warning: warning.line or 0)
         return ParsedNota(goals=self.goals, warnings=self.warnings, errors=self.errors)
+
+    def check_end(self) -> None:
+        """Warn (``truncated``) when the tables stop where a plan cannot end: in an SD
+        without ODs, an OD without actions, or an action row without its regierol or
+        actorrol. Anywhere else these are ordinary warnings; at the very end they are
+        what a file cut off in the middle looks like."""
+        if not self.goals:
+            return
+        sd = self.goals[-1]
+        if not sd.children:
+            self.warn(sd.line, _(
+                "Cut off? The tables stop after %(code)s, which has no operational goals: "
+                "the file may have been cut off in the middle of this SD."
+            ) % {"code": sd.code}, truncated=True)
+            return
+        od = sd.children[-1]
+        if not od.acties:
+            self.warn(od.line, _(
+                "Cut off? The tables stop after %(code)s, which has no actions: the file "
+                "may have been cut off in the middle of %(sd)s."
+            ) % {"code": od.code, "sd": sd.code}, truncated=True)
+            return
+        actie = od.acties[-1]
+        missing = [column for column in ("regierol", "actorrol") if not actie.text(column)]
+        if missing and self.last is actie:
+            self.warn(actie.line, _(
+                "Cut off? The last row of the tables has no %(columns)s: the file may have "
+                "been cut off in the middle of this row."
+            ) % {"columns": _(" and ").join(missing)}, truncated=True)
 
     def finish_goal(self, goal: ParsedGoal) -> None:
         if not goal.formulering:
@@ -795,6 +848,7 @@ def import_nota(
     plan: Beleidsplan,
     dry_run: bool = False,
     user=None,
+    confirmed_complete: bool = False,
 ) -> ImportReport:
     """Import the plan tables of a nota into ``plan``, which must have no goals yet.
 
@@ -805,7 +859,9 @@ def import_nota(
     run). The whole file is read and checked before anything is written, and the import is
     one transaction. A dry run only reads (the file, the municipalities and the actors) and
     reports what it would create. Every write is audited with ``user`` and the file name as
-    reason. Raises ``NotaImportError`` (Dutch message) when the file cannot be imported.
+    reason. Raises ``NotaImportError`` (Dutch message) when the file cannot be imported,
+    and when it looks cut off (``ImportReport.truncation``) unless ``confirmed_complete``:
+    the coordinator saw those warnings and says the file is complete. A dry run reports them.
 
     Cost: a handful of queries per goal, action and link (mptt insert, code refresh, audit
     record): about 800 for the seed (31 goals, 79 actions, 100 links), well under a second
@@ -856,6 +912,15 @@ def import_nota(
     )
     if dry_run:
         return report
+    if report.truncation and not confirmed_complete:
+        raise NotaImportError(
+            _(
+                "The nota looks cut off; nothing was saved. Check the file at these places; "
+                "if it is complete, confirm that and import again:"
+            ),
+            errors=[str(warning) for warning in report.truncation],
+            truncated=True,
+        )
 
     reason = (_("Imported from %(source)s") % {"source": source})[:_REASON_MAX]
 

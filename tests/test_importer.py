@@ -519,7 +519,9 @@ def test_label_that_differs_from_position_is_kept_in_place_with_a_warning():
     ))
     assert [g.code for g in parsed.operationele] == ["SD1-OD1", "SD1-OD2", "SD1-OD3"]
     assert "volgens haar plaats in de tabel is het SD1-OD2" in messages_at(parsed.warnings, 4)[0]
-    assert messages_at(parsed.warnings, 5) == [
+    # (The tables also stop at an OD without actions, which the truncation check reports:
+    # tests/test_nota_truncated.py.)
+    assert messages_at([w for w in parsed.warnings if not w.truncated], 5) == [
         "Het label “SD1 OD3” werd al gebruikt op regel 4.",
         "SD1-OD3 heeft geen acties.",
     ]

@@ -54,6 +54,13 @@ class Command(BaseCommand):
             "--dry-run", action="store_true",
             help=_("Only show what would be imported; save nothing."),
         )
+        parser.add_argument(
+            "--bevestig-volledig", action="store_true",
+            help=_(
+                "The file looks cut off (see --dry-run), but you checked it: it is "
+                "complete. Import it anyway."
+            ),
+        )
 
     def handle(self, *args, **options):
         plan = self.get_plan(options)
@@ -64,9 +71,15 @@ class Command(BaseCommand):
                 plan=plan,
                 dry_run=options["dry_run"],
                 user=user,
+                confirmed_complete=options["bevestig_volledig"],
             )
         except NotaImportError as exc:
-            raise CommandError(str(exc)) from exc
+            message = str(exc)
+            if exc.truncated:
+                message += "\n" + _(
+                    "If the file is complete, import it with --bevestig-volledig."
+                )
+            raise CommandError(message) from exc
         self.write_report(report)
 
     def get_plan(self, options) -> Beleidsplan:
@@ -105,6 +118,11 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(str(warning)))
         if report.warnings:
             self.stdout.write("")
+        if report.truncation and report.dry_run:
+            self.stdout.write(self.style.ERROR(_(
+                "The file looks cut off (the warnings that start with “Cut off?”). Check "
+                "it; importing it needs --bevestig-volledig, to say it is complete."
+            )))
         if report.dry_run:
             self.stdout.write(_("Dry run: nothing was saved. The import would create:"))
             for sd in report.goals:
