@@ -5,7 +5,8 @@ PORT ?= 8000
 # Development mode unless the caller says otherwise (production sets DEBUG=false itself).
 export DEBUG ?= true
 
-.PHONY: run test install compilemessages messages lint check-migrations check-deploy fixtures npm
+.PHONY: run test install compilemessages messages lint check-migrations check-deploy fixtures npm \
+	backup restore
 
 $(VENV)/.installed: pyproject.toml
 	tools/system_deps.sh
@@ -56,3 +57,15 @@ check-deploy: install
 # Regenerate fixtures/beleidsplan.json from the seed's nota (docs/seed-import.md).
 fixtures: install
 	tools/make_fixtures.sh
+
+# The database (pg_dump) and the attachments (MEDIA_ROOT) in one dated archive in
+# $(BACKUP_DIR), and back (README, "Backup and restore"). PostgreSQL only.
+BACKUP_DIR ?= backups
+
+backup: install
+	$(PY) manage.py maak_backup --map $(BACKUP_DIR)
+
+# make restore FILE=backups/cultuurregio-backup-....tar [OVERWRITE=1]
+restore: install
+	@test -n "$(FILE)" || { echo "Give the archive: make restore FILE=backups/cultuurregio-backup-....tar" >&2; exit 2; }
+	$(PY) manage.py herstel_backup "$(FILE)" $(if $(OVERWRITE),--overschrijven)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the application and its tests need: gettext (the Dutch catalog),
 # Chromium (browser tests), Pango (PDF rendering by WeasyPrint), a font, Node and npm
-# (axe-core for the accessibility tests), the PostgreSQL client (CI). Installs only what is
+# (axe-core for the accessibility tests), the PostgreSQL client (CI: psql, and pg_dump and
+# pg_restore for the backup round trip in tests/test_backup_restore.py). Installs only what is
 # missing, and only as root; otherwise says what to do.
 set -euo pipefail
 need=()
@@ -15,7 +16,8 @@ ldconfig -p | grep -q "libharfbuzz-subset.so.0" || need+=(libharfbuzz-subset0)
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
 if [ "${1:-}" = "--ci" ]; then
-  command -v psql >/dev/null || need+=(postgresql-client)
+  { command -v psql && command -v pg_dump && command -v pg_restore; } >/dev/null \
+    || need+=(postgresql-client)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
