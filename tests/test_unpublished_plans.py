@@ -1,0 +1,99 @@
+"""A plan with no published version shows nothing of itself to visitors: not its title on
+the home page, not its versions page, whatever its "public" setting says (issue 12)."""
+
+import pytest
+from django.urls import reverse
+
+from beleidsplan.services import publish_version
+
+from .factories import make_od, make_plan, make_sd
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "Beleidsplan in voorbereiding 2027-2032"
+
+
+@pytest.fixture
+def plans(coordinator):
+    published = make_plan(titel="Beleidsplan cultuurregio 2020-2025", publiek=True)
+    make_od(make_sd(published, "Participatie"), "Netwerk")
+    publish_version(plan=published, naam="De nota", user=coordinator)
+    unpublished = make_plan(titel=SECRET, van_jaar=2027, tot_jaar=2032, publiek=True)
+    make_od(make_sd(unpublished, "Nieuwe doelstelling"), "Nieuwe OD")
+    return published, unpublished
+
+
+def test_visitor_home_shows_no_title_of_a_plan_without_a_published_version(client, plans):
+    response = client.get("/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Beleidsplan cultuurregio 2020-2025" in html
+    assert SECRET not in html
+
+
+def test_visitor_home_with_only_an_unpublished_plan_shows_nothing_of_it(client, coordinator):
+    make_plan(titel=SECRET, publiek=True)
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert SECRET not in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["anonymous", "partner"])
+def test_versions_page_of_a_plan_without_a_published_version_is_not_found(
+    client, plans, partner_a, who
+):
+    _, unpublished = plans
+    if who == "partner":
+        client.force_login(partner_a)
+
+    response = client.get(reverse("plan:versies", args=[unpublished.pk]))
+
+    assert response.status_code == 404
+    assert SECRET not in response.content.decode()
+
+
+def test_steering_group_still_sees_the_unpublished_plan(client, plans, stuurgroeplid):
+    _, unpublished = plans
+    client.force_login(stuurgroeplid)
+
+    assert SECRET in client.get("/").content.decode()
+    response = client.get(reverse("plan:versies", args=[unpublished.pk]))
+    assert response.status_code == 200
+    assert SECRET in response.content.decode()
+
+
+def plan_urls(plan_id: int) -> list[str]:
+    """Every page of the plan namespace that takes only the plan's id."""
+    from django.urls import NoReverseMatch, get_resolver
+
+    resolver = get_resolver()
+    urls = []
+    for name in resolver.namespace_dict["plan"][1].reverse_dict:
+        if not isinstance(name, str):
+            continue
+        try:
+            urls.append(reverse(f"plan:{name}", args=[plan_id]))
+        except NoReverseMatch:
+            continue
+    return sorted(set(urls))
+
+
+@pytest.mark.parametrize("who", ["anonymous", "partner"])
+def test_no_page_shows_the_title_of_a_plan_without_a_published_version(
+    client, plans, partner_a, who
+):
+    _, unpublished = plans
+    if who == "partner":
+        client.force_login(partner_a)
+    urls = [
+        "/", "/actoren/", "/gemeenten/", "/zoeken/?q=Nieuwe", "/woordenlijst/",
+        *plan_urls(unpublished.pk),
+    ]
+    assert len(urls) > 8
+
+    leaks = [url for url in urls if SECRET in client.get(url, follow=True).content.decode()]
+
+    assert leaks == []
