@@ -241,13 +241,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # --- Logins: lockout after repeated failures (django-axes) --------------------------------
-# Five wrong passwords for one user name, or from one address, lock that name or address
-# for a quarter of an hour; a good password does not open it earlier. The coordinator
-# unlocks in the admin (Axes > Toegangspogingen: delete the attempts of the name or address).
+# Five wrong passwords for one user name, or from one address, within a quarter of an hour
+# lock that name or address for a quarter of an hour; a good password does not open it
+# earlier. The coordinator unlocks in the admin (Axes > Toegangspogingen: delete the
+# attempts of the name or address).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A good login does not wipe the failures: axes would wipe those of the whole address, so
+# anyone with an account could log into it between guesses at another one and never be
+# locked. Failures older than the cool-down no longer count anyway.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "cultuurregio.throttling.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 # Behind a proxy, the client's address is the one the proxy appended to X-Forwarded-For
