@@ -97,3 +97,18 @@ def test_no_page_shows_the_title_of_a_plan_without_a_published_version(
     leaks = [url for url in urls if SECRET in client.get(url, follow=True).content.decode()]
 
     assert leaks == []
+
+
+def test_a_page_an_insider_saw_first_shows_a_visitor_nothing_of_the_plan(
+    client, plans, stuurgroeplid
+):
+    _, unpublished = plans
+    client.force_login(stuurgroeplid)
+    assert SECRET in client.get("/").content.decode()
+    client.get(reverse("plan:versies", args=[unpublished.pk]))
+    client.logout()
+
+    assert SECRET not in client.get("/").content.decode()
+    response = client.get(reverse("plan:versies", args=[unpublished.pk]))
+    assert response.status_code == 404
+    assert SECRET not in response.content.decode()
