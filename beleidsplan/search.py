@@ -76,17 +76,19 @@ SNIPPET_AFTER = 160
 # The text search configuration of migration 0006: Dutch, accents folded.
 CONFIG = "dutch_unaccent"
 
-GOAL, ACTION, ACTOR = "doelstelling", "actie", "actor"
+GOAL, ACTION, ACTOR, GEMEENTE = "doelstelling", "actie", "actor", "gemeente"
 KIND_LABELS = {
     GOAL: gettext_lazy("goal"),
     ACTION: gettext_lazy("action"),
     ACTOR: gettext_lazy("actor"),
+    GEMEENTE: gettext_lazy("municipality"),
 }
 # What SearchEntry.text1, text2 and text3 hold, by kind.
 FIELDS = {
     GOAL: ("formulering", "tagline", "toelichting"),
     ACTION: ("omschrijving", "regierol", "actorrol"),
     ACTOR: ("naam", "aliassen", "beschrijving"),
+    GEMEENTE: ("naam", "nis", "opgegaan_in"),
 }
 FIELD_LABELS = {
     "formulering": gettext_lazy("wording"),
@@ -98,6 +100,8 @@ FIELD_LABELS = {
     "naam": gettext_lazy("name"),
     "aliassen": gettext_lazy("other spellings"),
     "beschrijving": gettext_lazy("description"),
+    "nis": gettext_lazy("NIS code"),
+    "opgegaan_in": gettext_lazy("merged into"),
 }
 # ts_rank weights (PostgreSQL: A 1.0, B 0.4, C 0.2, D 0.1), and the same on SQLite.
 WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2, "D": 0.1}
@@ -105,6 +109,7 @@ FIELD_WEIGHTS = {
     "formulering": "A", "tagline": "A", "toelichting": "C",
     "omschrijving": "A", "regierol": "B", "actorrol": "B",
     "naam": "A", "aliassen": "A", "beschrijving": "C",
+    "nis": "B", "opgegaan_in": "C",
 }
 
 ACTORS = "actoren"  # the actors' source
@@ -352,11 +357,12 @@ def _plan_rows(source: Source) -> list[SearchEntry]:
 
 
 def _actor_rows(source: Source) -> list[SearchEntry]:
-    """The marker with the actors' fingerprint (read again here, inside the build's
-    transaction, before the actors), then every actor by name. Two queries."""
+    """The marker with the registry's fingerprint (read again here, inside the build's
+    transaction, before the rows), then every actor and every municipality by name. Three
+    queries."""
     source.key = _actors_key()
     rows = [_marker(source)]
-    from actoren.models import Actor
+    from actoren.models import Actor, Gemeente
 
     actors = Actor.objects.order_by("naam").values_list(
         "pk", "naam", "aliassen", "beschrijving", "actief"
@@ -366,6 +372,13 @@ def _actor_rows(source: Source) -> list[SearchEntry]:
             source=source.name, key=source.key, order=len(rows), kind=ACTOR, object_id=pk,
             text1=_clean(naam), text2=_clean(aliassen), text3=_clean(beschrijving),
             active=actief,
+        ))
+    gemeenten = Gemeente.objects.order_by("naam").values_list("pk", "naam", "nis_code",
+                                                                "opgegaan_in__naam")
+    for pk, naam, nis, opgegaan_in in gemeenten:
+        rows.append(SearchEntry(
+            source=source.name, key=source.key, order=len(rows), kind=GEMEENTE, object_id=pk,
+            text1=_clean(naam), text2=_clean(nis), text3=_clean(opgegaan_in), active=True,
         ))
     return rows
 
@@ -379,19 +392,25 @@ def _actors_key() -> str:
 
 @cache
 def _actors_key_sql() -> str:
-    """The actors' number, highest id and newest audit record (every save and delete
-    through the ORM writes one), as "n:id:history". Three index or count lookups; SQL
-    (the same on SQLite and PostgreSQL) rather than three ORM subqueries, whose building
-    cost more than running them on every search."""
-    from actoren.models import Actor
+    """The registry's state: the actors' and the municipalities' number, highest id and
+    newest audit record (every save and delete through the ORM writes one), as
+    "n:id:history:n:id:history". Count and index lookups; SQL (the same on SQLite and
+    PostgreSQL) rather than ORM subqueries, whose building cost more than running them on
+    every search."""
+    from actoren.models import Actor, Gemeente
 
-    actor, history = Actor._meta, Actor.history.model._meta
     name = connection.ops.quote_name
-    return (
-        f"SELECT COUNT(*) || ':' || COALESCE(MAX({name(actor.pk.column)}), 0) || ':' || "
-        f"(SELECT COALESCE(MAX({name(history.pk.column)}), 0) "
-        f"FROM {name(history.db_table)}) FROM {name(actor.db_table)}"
-    )
+
+    def state(model) -> str:
+        table, history = model._meta, model.history.model._meta
+        return (
+            f"(SELECT COUNT(*) || ':' || COALESCE(MAX({name(table.pk.column)}), 0) "
+            f"FROM {name(table.db_table)}) || ':' || "
+            f"(SELECT COALESCE(MAX({name(history.pk.column)}), 0) "
+            f"FROM {name(history.db_table)})"
+        )
+
+    return f"SELECT {state(Actor)} || ':' || {state(Gemeente)}"
 
 
 def _weighted(weights: tuple[str, str, str]) -> SearchVector:
@@ -430,6 +449,14 @@ def _entry(row: dict, titles: dict[int, str]) -> Entry:
             title=_("%(goal)s action %(number)s") % {"goal": row["code"], "number": row["number"]},
             url=reverse("plan:actie", args=[pk]),
             context=titles.get(row["plan_id"], ""), fields=fields, summary=texts[0],
+        )
+    if kind == GEMEENTE:
+        # PostgreSQL's rows carry the third text only as its headline (marks removed).
+        merged = texts[2] or (row.get("h3") or "").replace(_OPEN, "").replace(_CLOSE, "")
+        return Entry(
+            kind=kind, pk=pk, title=texts[0], url=reverse("actoren:gemeente", args=[pk]),
+            context=_("merged into %(naam)s") % {"naam": merged} if merged else "",
+            fields=fields,
         )
     return Entry(
         kind=kind, pk=pk, title=texts[0], url=reverse("actoren:actor", args=[pk]),

@@ -4,6 +4,7 @@ gives a hint instead of an error for an empty or too short query. It searches a 
 index that follows the plan: the public finds only what was published, insiders find an
 edit at once, and a search costs the same few queries whatever the size of the plan."""
 
+import datetime
 import threading
 
 import pytest
@@ -19,7 +20,15 @@ from beleidsplan.models import Doelstelling, SearchEntry
 from beleidsplan.reading import readings_for
 from beleidsplan.services import publish_version
 
-from .factories import make_actie, make_actor, make_od, make_plan, make_plan_tree, make_sd
+from .factories import (
+    make_actie,
+    make_actor,
+    make_gemeente,
+    make_od,
+    make_plan,
+    make_plan_tree,
+    make_sd,
+)
 from .test_site_pages import load_seed
 
 pytestmark = pytest.mark.django_db
@@ -252,6 +261,25 @@ def test_actors_follow_their_changes(client, stuurgroeplid):
     response = zoek(client, "leesbevordering")
     assert [r.entry.pk for r in response.context["outcome"].results] == [actor.pk]
     assert "niet actief" in response.content.decode()
+
+
+def test_finds_municipalities_by_name_and_follows_their_changes(client):
+    """Searching "Halle" found nothing (issue 9): the municipalities are in the registry's
+    part of the index, with a merged one's new municipality named."""
+    halle = make_gemeente("Halle", nis_code="23027")
+    pajottegem = make_gemeente("Pajottegem")
+    gooik = make_gemeente("Gooik", opgegaan_in=pajottegem, fusiedatum=datetime.date(2025, 1, 1))
+
+    assert found(client, "Halle") == [("gemeente", halle.pk)]
+    response = zoek(client, "Gooik")
+    assert found(client, "Gooik") == [("gemeente", gooik.pk)]
+    page = response.content.decode()
+    assert f'href="{reverse("actoren:gemeente", args=[gooik.pk])}"' in page
+    assert "opgegaan in Pajottegem" in page
+
+    halle.naam = "Halle-Vilvoorde"
+    halle.save()
+    assert found(client, "Vilvoorde") == [("gemeente", halle.pk)]
 
 
 def test_results_link_to_the_goal_the_action_and_the_actor(client, coordinator, stuurgroeplid):
