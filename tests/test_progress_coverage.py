@@ -68,6 +68,9 @@ def test_a_visitor_sees_what_each_share_rests_on_on_the_home_page(client, site):
         in page
     )
     assert "nog geen goedgekeurd rapport: 2" in page.split("Aanbod versterken", 1)[1]
+    # The rule is stated once, on the progress page; home links to it.
+    html = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("plan:voortgang", args=[site.pk])}#regel"' in html
 
 
 def test_the_progress_page_and_a_goal_page_show_the_basis_and_the_distribution(client, site):
