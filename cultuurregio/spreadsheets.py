@@ -95,8 +95,8 @@ def decode_csv(data: bytes) -> str:
     except UnicodeDecodeError:
         raise UnreadableEncoding(
             gettext(
-                "This CSV file is neither UTF-8 nor Windows-1252 (ANSI). Save it again "
-                'as "CSV UTF-8" in Excel, or as an Excel file (.xlsx).'
+                "This file could not be read: as CSV it is neither UTF-8 nor Windows-1252 "
+                '(ANSI). Save it again as "CSV UTF-8" in Excel, or as an Excel file (.xlsx).'
             )
         ) from None
 

@@ -116,6 +116,6 @@ def test_a_csv_in_neither_encoding_names_the_encodings(coordinator_client, plan)
     response = preview(coordinator_client, "acties_actie", upload, CSV)
 
     html = response.content.decode()
-    assert "Dit CSV-bestand is noch UTF-8 noch Windows-1252 (ANSI)." in html
+    assert "als CSV is het noch UTF-8 noch Windows-1252 (ANSI)." in html
     assert "Traceback" not in html
     assert not Actie.objects.exists()
