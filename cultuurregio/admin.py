@@ -159,6 +159,35 @@ class ConflictCheckMixin:
         if conflict is not None:
             request._edit_conflict = conflict
             form.add_error(None, conflicts.message(conflict))
+            if conflict.children:
+                self._merge_inline_rows(request, obj)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if "data" in kwargs and conflicts.TOKEN_FIELD in request.POST:
+            # The inline formsets are built before the form is checked; after a conflict
+            # their rows are merged (_merge_inline_rows), so they share one mutable copy of
+            # the posted data and each inline's prefix is remembered.
+            if not hasattr(request, "_inline_data"):
+                request._inline_data, request._inline_prefixes = kwargs["data"], []
+            kwargs["data"] = request._inline_data
+            request._inline_prefixes.append((inline.model, prefix, inline))
+        return kwargs
+
+    def _merge_inline_rows(self, request, obj) -> None:
+        """The inline rows shown again after a conflict get someone else's changes in the
+        fields this person left alone (conflicts.merge_rows)."""
+        children = [child.model for child in self.conflict_children(request, obj)]
+        for model, prefix, inline in getattr(request, "_inline_prefixes", []):
+            if model in children:
+                conflicts.merge_rows(
+                    request._inline_data,
+                    prefix=prefix,
+                    form_class=inline.get_formset(request, obj).form,
+                    model=model,
+                    posted=request.POST.get(conflicts.TOKEN_FIELD),
+                    index=children.index(model) + 1,
+                )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         opts = self.model._meta

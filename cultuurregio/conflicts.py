@@ -15,7 +15,9 @@ edits, so each field is known as changed by the other person, by this person, or
   side by side;
 - the form is shown again with this person's changes kept and, in the fields they did not
   touch, the other person's values (so saving it again does not undo those), carrying the
-  new version: saving it again applies this person's changes on the current record.
+  new version: saving it again applies this person's changes on the current record. The
+  rows of the admin's inlines are merged the same way, row by row (``merge_rows``), each
+  against its own historical record as of the form's opening.
 
 Nothing here knows the apps' models: the admin (cultuurregio.admin.ConflictCheckMixin) and
 the partner's report form (acties) use it.
@@ -74,12 +76,14 @@ def version_token(model, pk, children=()) -> str:
         )
     }
     for index, child in enumerate(children, start=1):
-        child_history = history_model(child.model)
+        rows = history_model(child.model).objects.filter(**{child.fk_name: OuterRef("pk")})
+        # Compared: the latest change or removal of a child row.
         annotations[f"v{index}"] = Subquery(
-            child_history.objects.filter(**{child.fk_name: OuterRef("pk")})
-            .exclude(history_type="+")
-            .order_by("-history_id")
-            .values("history_id")[:1]
+            rows.exclude(history_type="+").order_by("-history_id").values("history_id")[:1]
+        )
+        # Not compared, but where each child row's base is found: the latest record.
+        annotations[f"a{index}"] = Subquery(
+            rows.order_by("-history_id").values("history_id")[:1]
         )
     row = (
         model._default_manager.filter(pk=pk)
@@ -89,7 +93,11 @@ def version_token(model, pk, children=()) -> str:
     )
     if row is None:
         return NEW
-    return ".".join(str(part or 0) for part in row)
+    values = dict(zip(annotations, (part or 0 for part in row), strict=True))
+    token = ".".join(str(v) for k, v in values.items() if k.startswith("v"))
+    if children:
+        token += "~" + ".".join(str(v) for k, v in values.items() if k.startswith("a"))
+    return token
 
 
 def form_token(instance, children=()) -> str:
@@ -144,10 +152,12 @@ def lock(model, pk) -> None:
     list(model._default_manager.select_for_update().filter(pk=pk).values_list("pk"))
 
 
-def _parts(token: str | None) -> list[int]:
+def _parts(token: str | None, section: int = 0) -> list[int]:
+    """The compared parts of a token (``section`` 1: the child rows' base cut-offs)."""
+    sections = (token or "").split("~")
     try:
-        return [int(part) for part in (token or "").split(".")]
-    except ValueError:
+        return [int(part) for part in sections[section].split(".")]
+    except (IndexError, ValueError):
         return []
 
 
@@ -323,6 +333,8 @@ def detect(
     names = [name for name in (names or form.fields) if name != TOKEN_FIELD]
     current = record_values(model._default_manager.get(pk=pk), names)
     old, new = _parts(posted), _parts(token)
+    if old == new:
+        return None  # only rows added meanwhile: nothing this form showed was changed
     if posted == NEW:
         base = {}
         no_base = False
@@ -357,14 +369,7 @@ def detect(
             )
         )
         if not you_changed:
-            value = _data_value(form_field, theirs)
-            key = bound.html_name
-            if value is None:
-                data.pop(key, None)
-            elif isinstance(value, list):
-                data.setlist(key, value)
-            else:
-                data[key] = value
+            _put(data, bound.html_name, form_field, theirs)
 
     for index, child in enumerate(children, start=1):
         before = old[index] if len(old) > index else 0
@@ -379,6 +384,57 @@ def detect(
         conflict.by, conflict.at = latest.history_user, latest.history_date
     form.data = data
     return conflict
+
+
+def _put(data, key: str, form_field: forms.Field, value) -> None:
+    """Put ``value`` into the (mutable) posted ``data`` as the browser would send it."""
+    value = _data_value(form_field, value)
+    if value is None:
+        data.pop(key, None)
+    elif isinstance(value, list):
+        data.setlist(key, value)
+    else:
+        data[key] = value
+
+
+def merge_rows(data, *, prefix: str, form_class, model, posted: str, index: int) -> None:
+    """The rows of an inline formset in the posted ``data`` (mutable), after a conflict:
+    in each row the form showed, a field this person left as it was and someone else
+    changed since takes the current value, so that saving the form again does not undo
+    that change. ``index``: the child's place in the token (1 for the first)."""
+    cutoffs = _parts(posted, 1)
+    if len(cutoffs) < index:
+        return
+    cutoff = cutoffs[index - 1]
+    history = history_model(model)
+    pk_name = model._meta.pk.name
+    names = [
+        name for name, form_field in form_class.base_fields.items()
+        if name not in (pk_name, "DELETE", "ORDER")
+        and not isinstance(form_field, forms.models.InlineForeignKeyField)
+    ]
+    for i in range(int(data.get(f"{prefix}-INITIAL_FORMS") or 0)):
+        row_prefix = f"{prefix}-{i}-"
+        pk = data.get(row_prefix + pk_name)
+        if not pk or not str(pk).isdigit():
+            continue
+        record = (
+            history.objects.filter(**{model._meta.pk.attname: pk}, history_id__lte=cutoff)
+            .order_by("-history_id")
+            .first()
+        )
+        row = model._default_manager.filter(pk=pk).first()
+        if record is None or row is None:
+            continue
+        base = historical_values(model, record.history_id, names)
+        current = record_values(row, names)
+        for name in names:
+            if name not in base or name not in current or _same(base[name], current[name]):
+                continue
+            form_field = form_class.base_fields[name]
+            raw = form_field.widget.value_from_datadict(data, {}, row_prefix + name)
+            if not form_field.has_changed(base[name], raw):
+                _put(data, row_prefix + name, form_field, current[name])
 
 
 def _posted_value(form, name):

@@ -188,6 +188,23 @@ def test_actors_of_an_action_changed_meanwhile_is_a_conflict(coordinators, plan)
     assert "Bibliotheek Halle" in lines[0]
     betrokken.refresh_from_db()
     assert betrokken.rol == "trekker"
+    # The row is shown again with the new role: saving again keeps it.
+    again = admin_form(response)
+    assert coordinators[1].post(url, again).status_code == 302
+    betrokken.refresh_from_db()
+    actie.refresh_from_db()
+    assert (betrokken.rol, actie.omschrijving) == ("trekker", "Boekenstoet 2.0")
+
+
+def test_actor_added_to_an_action_meanwhile_is_no_conflict(coordinators, plan):
+    """A row added by someone else is not in the stale form, so it cannot be undone."""
+    actie = Actie.objects.get()
+    url = reverse("admin:acties_actie_change", args=[actie.pk])
+    _, bert_form = opened_twice(coordinators, url)
+    ActieActor.objects.create(actie=actie, actor=make_actor("Erfgoedcel"), rol="partner")
+    bert_form["omschrijving"] = "Boekenstoet 2.0"
+    assert coordinators[1].post(url, bert_form).status_code == 302
+    assert actie.betrokkenen.count() == 1
 
 
 def test_a_single_edit_saves_as_before(coordinators, plan):
@@ -295,10 +312,16 @@ def test_goal_form_with_its_actions_inline_changed_meanwhile(coordinators, plan)
     actie.omschrijving = "Boekenstoet, herschreven"
     actie.save()
 
+    bert_form["toelichting"] = "Netwerk van partners."
     response = conflict_page(coordinators[1].post(url, bert_form))
     actie.refresh_from_db()
     assert actie.omschrijving == "Boekenstoet, herschreven"
     assert response.context["edit_conflict"].children
+    assert coordinators[1].post(url, admin_form(response)).status_code == 302
+    actie.refresh_from_db()
+    goal.refresh_from_db()
+    assert actie.omschrijving == "Boekenstoet, herschreven"
+    assert goal.toelichting == "Netwerk van partners."
 
 
 # --- Actors, municipalities, plans, proposals ------------------------------------------------
