@@ -14,8 +14,13 @@ class BeleidsplanConfig(AppConfig):
     verbose_name = _("Policy plan")
 
     def ready(self):
-        # Goal codes keep in step with the tree; the plan's stamp with every change.
-        from . import signals, stamps  # noqa: F401
+        # Goal codes keep in step with the tree; the plan's stamp with every change, once
+        # per transaction for code that writes many rows (cultuurregio.bulk).
+        from cultuurregio import bulk
+
+        from . import signals, stamps  # noqa: F401 (signals: connected on import)
+
+        bulk.register(stamps.once_for_every_plan)
 
         # After the last of our apps migrated, so all permissions exist.
         post_migrate.connect(_ensure_groups, dispatch_uid="cultuurregio_ensure_groups")

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from acties.models import Actie, ActieActor
 from actoren.models import Actor, Gemeente
 from beleidsplan.models import Beleidsplan, Doelstelling
+from cultuurregio import bulk
 
 # Word's italics survive the paste as <i>...</i>, also around codes ("<i>SD4 OD1</i>").
 _MARKUP_RE = re.compile(r"</?(?:i|b|u|em|strong)\s*>", re.IGNORECASE)
@@ -932,6 +933,13 @@ def import_nota(
 
     if plan.pk is None:
         audited(plan).save()
+    with bulk.many_rows():  # the plans' stamps once, not once per goal and action
+        _write(parsed, plan, links, audited)
+    return report
+
+
+def _write(parsed: ParsedNota, plan: Beleidsplan, links, audited) -> None:
+    """Save the parsed goals, actions, their links and actors, in file order."""
     # Goals one by one, in file order: mptt places each as the last root or last child,
     # and the post_save signal gives it its position code.
     for sd in parsed.goals:
@@ -965,7 +973,6 @@ def import_nota(
         audited(
             ActieActor(actie=acties[id(parsed_actie)], actor=actor, rol=ActieActor.Rol.PARTNER)
         ).save()
-    return report
 
 
 def _save_goal(audited, plan: Beleidsplan, goal: ParsedGoal, *, parent) -> Doelstelling:

@@ -19,10 +19,18 @@ What raises which plan:
 - actors, contact persons and municipalities, which every plan shows: every plan.
 
 ``QuerySet.update()`` and ``bulk_create`` send no signals: code that writes plan rows in
-bulk calls ``Beleidsplan.objects.filter(...).raise_stamp()`` itself (the importer does).
+bulk calls ``Beleidsplan.objects.filter(...).raise_stamp()`` itself.
+
+Many rows in one transaction (a spreadsheet import, a nota) raise every plan's stamp once
+at the start, inside that transaction, and not again per row (``once_for_every_plan``,
+entered through ``cultuurregio.bulk.many_rows``): on PostgreSQL, n raises of one plan row
+in one transaction cost n², as every update walks the row's earlier versions.
 """
 
 from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -79,11 +87,38 @@ _WATCHED = (
 )
 
 
+_bulk = threading.local()
+
+
+@contextmanager
+def once_for_every_plan():
+    """Many rows in one transaction: raise every plan's stamp once, now (before the rows:
+    lock order), and skip the raises of the rows written inside. The stamp and the rows
+    commit together, as with per-row raises; a rolled-back import rolls the raise back
+    too. Outside a transaction (each row commits on its own) it changes nothing: a stamp
+    must never be committed before the rows it stands for."""
+    if not transaction.get_connection().in_atomic_block:
+        yield
+        return
+    plans.all().raise_stamp()
+    _bulk.depth = getattr(_bulk, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _bulk.depth -= 1
+
+
+def _raised_already() -> bool:
+    return getattr(_bulk, "depth", 0) > 0 and transaction.get_connection().in_atomic_block
+
+
 def _now_or_after(instance) -> None:
     """Inside a transaction, raise now (before the change: lock order). Outside one
     (autocommit: every statement commits on its own), raise after the change: a stamp
     committed before the rows it stands for would let a reader cache the old rows under
     the new stamp."""
+    if _raised_already():
+        return
     if transaction.get_connection().in_atomic_block:
         raise_for(instance)
     else:
@@ -137,4 +172,5 @@ def _links_change(sender, instance, action, **kwargs):
 def _goal_moved(sender, instance, **kwargs):
     # After the move, whether in a transaction or not: correct in both cases (see
     # ``_now_or_after``); mptt's moves write many rows and send no pre-signal.
-    raise_for(instance)
+    if not _raised_already():
+        raise_for(instance)

@@ -5,7 +5,7 @@ once, every change seen at once by every worker, and nobody served another user'
 import re
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -422,6 +422,67 @@ def test_the_stamp_rises_with_every_kind_of_change(site):
     plan.save()  # never writes back the stamp it was loaded with
     changed()
     assert Beleidsplan.objects.get(pk=plan.pk).stempel == max(seen)
+
+
+def stamp_updates(captured) -> int:
+    return sum(
+        1 for query in captured
+        if query["sql"].startswith('UPDATE "beleidsplan_beleidsplan"') and "stempel" in query["sql"]
+    )
+
+
+def test_an_import_of_many_rows_raises_each_stamp_once_and_shows_at_once(
+    client, site, stuurgroeplid
+):
+    """One spreadsheet import is one transaction: the plans' stamps rise once, before the
+    rows, not once per row (on PostgreSQL a row updated n times in one transaction costs
+    n²). The working state shows every imported action at once."""
+    import tablib
+
+    from beleidsplan.resources_acties import ActieResource
+
+    client.force_login(stuurgroeplid)
+    target = url("plan", site.plan.pk)
+    client.get(target)
+    before = Beleidsplan.objects.get(pk=site.plan.pk).stempel
+    resource = ActieResource()
+    headers = [field.column_name for field in resource.get_export_fields()]
+    data = tablib.Dataset(headers=headers)
+    for number in range(30):
+        row = dict.fromkeys(headers, "")
+        row.update(plan=site.plan.pk, doelstelling=site.od.code, alle_gemeenten="ja",
+                   zie_ook=site.sd.code, omschrijving=f"Geimporteerde actie {number}")
+        data.append([row[h] for h in headers])
+
+    with CaptureQueriesContext(connection) as captured:
+        result = resource.import_data(data, dry_run=False, use_transactions=True)
+
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert stamp_updates(captured.captured_queries) == 1
+    assert Beleidsplan.objects.get(pk=site.plan.pk).stempel == before + 1
+    page = text(client.get(target))
+    assert "Geimporteerde actie 0" in page and "Geimporteerde actie 29" in page
+
+
+def test_rows_saved_one_by_one_outside_an_import_each_raise_the_stamp(site):
+    """The once-per-import rule holds only inside its scope: ordinary saves in one
+    transaction still raise the stamp each time, so a page read in between is right."""
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        for number in range(3):
+            make_actie(site.od, f"Los {number}")
+
+    assert stamp_updates(captured.captured_queries) == 3
+
+
+def test_a_dry_run_import_leaves_the_stamp(site):
+    from beleidsplan.resources_acties import ActieResource
+
+    before = Beleidsplan.objects.get(pk=site.plan.pk).stempel
+    data = ActieResource().export(Actie.objects.all())
+
+    ActieResource().import_data(data, dry_run=True, use_transactions=True)
+
+    assert Beleidsplan.objects.get(pk=site.plan.pk).stempel == before
 
 
 def test_a_change_that_is_rolled_back_leaves_the_stamp(site):
