@@ -17,7 +17,7 @@ from functools import partial, wraps
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import PasswordResetConfirmView, redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.dispatch import receiver
 from django.http import FileResponse, Http404
@@ -49,8 +49,10 @@ def remember_partner(sender, request, user, **kwargs):
 
 
 def partner_required(view):
-    """Anonymous: the login page (then back here). Logged in without an organisation: 404.
-    One query (the user's organisations, kept as ``request.partner_actor_ids``)."""
+    """Anonymous: the login page (then back here). Logged in without an organisation: the
+    "no access" page (403), which says who these pages are for (nothing here is secret to
+    know about: the check comes before any action or report is looked up). One query (the
+    user's organisations, kept as ``request.partner_actor_ids``)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -61,7 +63,11 @@ def partner_required(view):
         if request.session.get(PARTNER_SESSION_KEY) != bool(actor_ids):
             request.session[PARTNER_SESSION_KEY] = bool(actor_ids)
         if not actor_ids:
-            raise Http404
+            raise PermissionDenied(_(
+                "These pages are for partners: the organisations that carry out actions of "
+                "the plan report their progress here. Your account belongs to no "
+                "organisation; the coordinator can invite you for yours."
+            ))
         request.partner_actor_ids = actor_ids
         return view(request, *args, **kwargs)
 

@@ -4,9 +4,10 @@ A permission matrix: coordinator, steering group member, partner of organisation
 of organisation B and an anonymous visitor, against every partner URL, for their own and
 another organisation's objects: guessed report and attachment ids, posts for another
 organisation's action. Every answer must be the expected one, so any unexpected allow fails.
-Rule: only users linked to an organisation use /partner/; what they may not know exists is
-a 404; anonymous visitors go to the login page. Attachments are the exception: coordinators
-and the steering group, who read every report, may download them.
+Rule: only users linked to an organisation use /partner/ (anyone else logged in gets
+the "no access" page, 403, which says who these pages are for); what a partner may not
+know exists is a 404; anonymous visitors go to the login page. Attachments are the
+exception: coordinators and the steering group, who read every report, may download them.
 """
 
 from types import SimpleNamespace
@@ -84,8 +85,8 @@ def assert_login_redirect(response, url):
     "persona, expected",
     [
         ("anonymous", "login"),
-        ("coordinator", 404),
-        ("stuurgroeplid", 404),
+        ("coordinator", 403),
+        ("stuurgroeplid", 403),
         ("partner_a", 200),
         ("partner_b", 200),
     ],
@@ -99,6 +100,8 @@ def test_mijn_acties(client, request, site, persona, expected):
         assert_login_redirect(response, "mijn_acties")
         return
     assert response.status_code == expected
+    if expected == 403:
+        assert "zijn voor partners: de organisaties die acties" in response.content.decode()
     if persona == "partner_a":
         text = response.content.decode()
         assert "Actie van A" in text
@@ -117,19 +120,20 @@ GET_MATRIX = {
         "report_by_id": "login",
         "attachment": "login",
     },
-    # Not partners: the partner pages do not exist for them; attachments they may read.
+    # Not partners: the partner pages say they are for partners (before looking anything
+    # up, so they tell nothing of the object); attachments they may read.
     "coordinator": {
-        "form": 404,
-        "form_draft_period": 404,
-        "form_submitted_period": 404,
-        "report_by_id": 404,
+        "form": 403,
+        "form_draft_period": 403,
+        "form_submitted_period": 403,
+        "report_by_id": 403,
         "attachment": 200,
     },
     "stuurgroeplid": {
-        "form": 404,
-        "form_draft_period": 404,
-        "form_submitted_period": 404,
-        "report_by_id": 404,
+        "form": 403,
+        "form_draft_period": 403,
+        "form_submitted_period": 403,
+        "report_by_id": 403,
         "attachment": 200,
     },
 }
@@ -214,14 +218,17 @@ def test_post_matrix(client, request, site, persona):
             elif allowed:
                 assert response.status_code == 302, (persona, whose, periode)
             else:
-                assert response.status_code == 404, (persona, whose, periode)
+                # A partner of another organisation: 404; not a partner at all: 403.
+                assert response.status_code == (404 if is_partner else 403), (
+                    persona, whose, periode,
+                )
         response = client.post(reverse("partner:terugnemen", args=[objects.submitted.pk]))
         if persona == "anonymous":
             assert_login_redirect(response, "terugnemen")
         elif allowed:
             assert response.status_code == 302
         else:
-            assert response.status_code == 404, (persona, whose)
+            assert response.status_code == (404 if is_partner else 403), (persona, whose)
 
     after = snapshot()
     if not is_partner:
