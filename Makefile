@@ -37,7 +37,8 @@ messages: install
 run: compilemessages
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py laad_demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	# Links in e-mails point at this server, whatever PORT it runs on (unless SITE_URL is set).
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: compilemessages node_modules/axe-core/axe.min.js
 	$(PY) -m pytest

@@ -1,6 +1,7 @@
 """The coordinator's admin for the actor registry and the region's municipalities."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,8 @@ class ContactPersoonInline(admin.TabularInline):
 @admin.register(Actor)
 class ActorAdmin(ExplainProtectedDeleteMixin, SpreadsheetImportExportMixin, HistoryAdmin):
     resource_classes = [ActorResource]
+    # A website typed without its scheme ("cc-halle.be") is read as https, as Django 6 will.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     import_help = _(
         "One actor a row, recognised by its name (naam). soort and niveau: the value or "
         "the Dutch label. gemeenten: names separated by commas. actief: ja or nee."
