@@ -315,7 +315,7 @@ def _summary_line(entry: dict) -> str:
     else:
         place = where(before or after)
     text = (after or before)["formulering"]
-    short = text if len(text) <= 90 else text[:89] + "…"
+    short = _truncate(text, 90)
     related = entry["verwant"]
     tail = (
         (" (" + gettext("related: %(ids)s") % {"ids": ", ".join(map(str, related))} + ")")
@@ -344,7 +344,7 @@ def side_by_side(old: Side, new: Side, doc: dict) -> dict[str, Any]:
             text = actie.formulering
             return gettext('action under %(code)s: "%(text)s"') % {
                 "code": actie.ouder,
-                "text": text if len(text) <= 60 else text[:59] + "…",
+                "text": _truncate(text, 60),
             }
         return str(other_id)
 
@@ -433,8 +433,13 @@ def _own_number(node: _Node | None) -> str | None:
     return node.code.rsplit("-", 1)[-1] if node is not None and node.code else None
 
 
+def _truncate(text: str, limit: int) -> str:
+    """At most ``limit`` characters, "…" marking a cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _short(text: str, limit: int) -> str:
-    return f"«{text}»" if len(text) <= limit else f"«{text[: limit - 1]}…»"
+    return f"«{_truncate(text, limit)}»"
 
 
 def changed(row: dict) -> bool:

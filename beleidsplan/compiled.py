@@ -45,7 +45,7 @@ class CompiledValues:
     ``rows(*values)`` gives what ``list(build(*values))`` gives, as tuples, in one query.
     """
 
-    def __init__(self, build: Callable[..., QuerySet], arity: int):
+    def __init__(self, build: Callable[..., QuerySet], arity: int = 1):
         self.build = build
         self.arity = arity
         self._by_alias: dict[str, _Compiled] = {}

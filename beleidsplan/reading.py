@@ -146,20 +146,16 @@ def _version(row) -> Planversie:
     return versie
 
 
-def _query(build, arity: int = 1) -> CompiledValues:
-    return CompiledValues(build, arity)
-
-
 # The plan matching one lookup (insiders), or its latest version for a public plan.
 _PLAN_BY = {
-    lookup: _query(
+    lookup: CompiledValues(
         lambda value, lookup=lookup: Beleidsplan.objects.filter(**{lookup: value})
         .order_by("pk").values_list(*_PLAN)[:1]
     )
     for lookup in ("pk", "doelstellingen__acties")
 }
 _LATEST_VERSION_BY = {
-    lookup: _query(
+    lookup: CompiledValues(
         lambda value, lookup=lookup: Planversie.objects.filter(
             plan__publiek=True, **{f"plan__{lookup}": value}
         ).order_by("-nummer").values_list(*_VERSION_WITH_PLAN)[:1]
@@ -167,14 +163,14 @@ _LATEST_VERSION_BY = {
     for lookup in ("pk", "doelstellingen__acties")
 }
 # Every plan (insiders); every version of the public plans, a few per plan (anyone else).
-_ALL_PLANS = _query(lambda: Beleidsplan.objects.values_list(*_PLAN), 0)  # newest first
-_PUBLIC_VERSIONS = _query(
+_ALL_PLANS = CompiledValues(lambda: Beleidsplan.objects.values_list(*_PLAN), 0)  # newest first
+_PUBLIC_VERSIONS = CompiledValues(
     lambda: Planversie.objects.filter(plan__publiek=True)
     .order_by("-plan__van_jaar", "plan__titel", "plan_id", "-nummer")
     .values_list(*_VERSION_WITH_PLAN),
     0,
 )
-_VERSION_OF_PLAN = _query(
+_VERSION_OF_PLAN = CompiledValues(
     lambda plan_id, nummer: Planversie.objects.filter(plan_id=plan_id, nummer=nummer)
     .values_list(*_VERSION_WITH_PLAN)[:1],
     2,
