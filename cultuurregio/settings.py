@@ -102,8 +102,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Tells the coordinator, on the next page, about an e-mail that could not be sent.
     "cultuurregio.outbox.middleware.OutboxMiddleware",
-    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below).
-    "csp.middleware.CSPMiddleware",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below), built once.
+    "cultuurregio.policy.CSPMiddleware",
     # Refuses a login from a locked-out account or address; last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -141,11 +141,13 @@ try:
             os.environ.get("DATABASE_URL") or _default_db,
             # A new PostgreSQL connection costs more than a cached page: keep it (each
             # gunicorn worker has one), and check it before use so that a database restart
-            # costs no request an error.
+            # costs no request an error (cultuurregio/postgresql: only after it sat idle).
             conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600),
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "cultuurregio.postgresql"
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {exc}") from None
 
