@@ -2,6 +2,7 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -53,6 +54,18 @@ class Beleidsplan(models.Model):
         choices=Rapportering.choices,
         default=Rapportering.JAARLIJKS,
         help_text=_("How often partners report progress on their actions."),
+    )
+    # Partners write a period's report after it ends (January-March for last year): for
+    # this many months the previous period stays open next to the current one, and the
+    # reminders and "not yet reported" lists are about it (acties/perioden.py).
+    rapportering_marge_maanden = models.PositiveSmallIntegerField(
+        _("reporting grace period (months)"),
+        default=3,
+        validators=[MinValueValidator(0), MaxValueValidator(12)],
+        help_text=_(
+            "How many months after a reporting period ends partners may still report on it. "
+            "During that time reminders are about the period that ended."
+        ),
     )
     publiek = models.BooleanField(
         _("published versions are public"),
