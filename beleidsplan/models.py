@@ -359,6 +359,9 @@ class Wijzigingsvoorstel(models.Model):
         NIEUW = "nieuw", _("new goal")
         SCHRAPPEN = "schrappen", _("remove")
         OPMERKING = "opmerking", _("comment or open question")
+        ACTIE_HERFORMULEREN = "actie_herformuleren", _("reword an action")
+        ACTIE_VERPLAATSEN = "actie_verplaatsen", _("move an action to another OD")
+        ACTIE_SCHRAPPEN = "actie_schrappen", _("remove an action")
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")
@@ -392,7 +395,7 @@ class Wijzigingsvoorstel(models.Model):
         on_delete=models.SET_NULL,
         related_name="voorstellen",
         error_messages={"invalid": _("This action does not exist (anymore) in the plan.")},
-        help_text=_("Only to turn an action into an operational goal."),
+        help_text=_("The action the proposal is about (proposals about an action)."),
     )
     actie_ref = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     doel = models.ForeignKey(
@@ -449,8 +452,9 @@ class Wijzigingsvoorstel(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # What the goal looked like when the proposal was written: accepting a proposal whose
-    # goal changed since then is refused (it no longer applies as written).
+    # What the goal (or, for a proposal about an action, the action's description and
+    # OD) looked like when the proposal was written: accepting a proposal whose subject
+    # changed since then is refused (it no longer applies as written).
     basis_formulering = models.TextField(blank=True, editable=False)
     basis_ouder_ref = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     # The target's wording then: a merge that rewords the goal that remains must not
@@ -479,6 +483,9 @@ class Wijzigingsvoorstel(models.Model):
             # What the goal looked like when the proposal was written (staleness check).
             self.basis_formulering = self.doelstelling.formulering
             self.basis_ouder_ref = self.doelstelling.parent_id
+        elif self.pk is None and self.actie_id:
+            self.basis_formulering = self.actie.omschrijving
+            self.basis_ouder_ref = self.actie.doelstelling_id
         if self.pk is None and self.doel_id:
             self.basis_doel_formulering = self.doel.formulering
         if self.doelstelling_id:
@@ -508,92 +515,27 @@ class Wijzigingsvoorstel(models.Model):
             # The field's own check already says it does not exist ("invalid" below).
             return
         plan_id = self.herziening.plan_id if self.herziening_id else None
-        rewords = bool(self.nieuwe_formulering.strip() or self.nieuwe_tagline.strip()) or (
-            self.nieuw_transversaal is not None
-        )
+        # What each kind needs is stated once, with the kind (beleidsplan/proposals.py).
+        from .proposals import KINDS
 
-        needs_goal = {
-            S.HERFORMULEREN,
-            S.VERPLAATSEN,
-            S.HERORDENEN,
-            S.SAMENVOEGEN,
-            S.SPLITSEN,
-            S.OD_NAAR_ACTIE,
-            S.SCHRAPPEN,
-        }
-        if self.soort in needs_goal and goal is None:
+        kind = KINDS.get(self.soort)
+        if kind is None:
+            return  # the field's own check refuses an unknown kind
+        if "doelstelling" in kind.fields and kind is not KINDS[S.OPMERKING] and goal is None:
             errors["doelstelling"] = gettext("Choose the goal this proposal is about.")
         for field, value in (("doelstelling", goal), ("doel", target)):
             if value is not None and plan_id and value.plan_id != plan_id:
                 errors[field] = gettext(
                     "This goal belongs to another policy plan than the revision round."
                 )
+        if actie is not None and plan_id and actie.doelstelling.plan_id != plan_id:
+            errors["actie"] = gettext(
+                "This action belongs to another policy plan than the revision round."
+            )
         errors = {field: message for field, message in errors.items() if field not in skip}
         if errors:
             raise ValidationError(errors)
-
-        if self.soort == S.HERFORMULEREN and not rewords:
-            errors["nieuwe_formulering"] = gettext("Give the new wording (or a new short title).")
-        if (
-            goal is not None
-            and self.nieuwe_formulering.strip()
-            and self.nieuwe_formulering.strip() == goal.formulering.strip()
-            and self.soort == S.HERFORMULEREN
-        ):
-            errors["nieuwe_formulering"] = gettext(
-                "The new wording is the same as the current one."
-            )
-        if self.soort == S.VERPLAATSEN:
-            if goal is not None and goal.parent_id is None:
-                errors["doelstelling"] = gettext(
-                    "Only an operational goal (OD) can move to another SD; to renumber an "
-                    'SD, choose "reorder".'
-                )
-            elif target is None or target.parent_id is not None:
-                errors["doel"] = gettext("Choose the strategic goal (SD) it moves to.")
-            elif goal is not None and target.pk == goal.parent_id:
-                errors["doel"] = gettext("The goal already lies under this SD.")
-        if self.soort == S.HERORDENEN and not self.positie:
-            errors["positie"] = gettext("Give the new position (1 = first).")
-        if self.soort == S.SAMENVOEGEN:
-            if target is None:
-                errors["doel"] = gettext("Choose the goal that remains after the merge.")
-            elif goal is not None and target.pk == goal.pk:
-                errors["doel"] = gettext("A goal cannot merge with itself.")
-            elif goal is not None and (target.parent_id is None) != (goal.parent_id is None):
-                errors["doel"] = gettext("Only two SDs or two ODs can be merged.")
-        if self.soort == S.SPLITSEN:
-            if len(self.delen_lijst()) < 2:
-                errors["delen"] = gettext(
-                    "Give at least two wordings, one per line, for the goals it splits into."
-                )
-            if goal is not None and goal.parent_id is None:
-                errors["doelstelling"] = gettext("Only an operational goal (OD) can be split.")
-        if self.soort == S.OD_NAAR_ACTIE:
-            if goal is not None and goal.parent_id is None:
-                errors["doelstelling"] = gettext(
-                    "Only an operational goal (OD) can become an action."
-                )
-            elif target is None or target.parent_id is None:
-                errors["doel"] = gettext(
-                    "Choose the operational goal (OD) that gets the new action."
-                )
-            elif goal is not None and target.pk == goal.pk:
-                errors["doel"] = gettext("Choose another OD than the one that disappears.")
-        if self.soort == S.ACTIE_NAAR_OD:
-            if not self.actie_id:
-                errors["actie"] = gettext("Choose the action that becomes an operational goal.")
-            if target is None or target.parent_id is not None:
-                errors["doel"] = gettext("Choose the strategic goal (SD) it goes under.")
-        if self.soort == S.NIEUW:
-            if not self.nieuwe_formulering.strip():
-                errors["nieuwe_formulering"] = gettext("Give the wording of the new goal.")
-            if target is not None and target.parent_id is not None:
-                errors["doel"] = gettext(
-                    "A new goal goes under a strategic goal (SD), or leave this empty for a new SD."
-                )
-        if self.soort == S.OPMERKING and not self.motivatie.strip():
-            errors["motivatie"] = gettext("Write the comment or question.")
+        errors = kind.validate(self, goal=goal, target=target, actie=actie)
         errors = {field: message for field, message in errors.items() if field not in skip}
         if errors:
             raise ValidationError(errors)

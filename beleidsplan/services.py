@@ -12,16 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acties.models import Actie
-
 from .export import build_plan_document, dump_document
-from .models import Beleidsplan, Doelstelling, Planversie, Wijzigingsvoorstel
+from .models import Beleidsplan, Planversie, Wijzigingsvoorstel
+from .proposals import ProposalNotApplicable, kind_of
 
-S = Wijzigingsvoorstel.Soort
-
-
-class ProposalNotApplicable(ValidationError):
-    """The proposal cannot be applied (anymore) as written; nothing was changed."""
+__all__ = ["ProposalNotApplicable", "accept_proposal", "publish_version", "reject_proposal"]
 
 
 def _audit(obj, user, reason: str) -> None:
@@ -35,234 +30,20 @@ def _lock_plan(plan_id: int) -> Beleidsplan:
     return Beleidsplan.objects.select_for_update().get(pk=plan_id)
 
 
-def _place(goal: Doelstelling, *, parent: Doelstelling | None, positie: int | None) -> None:
-    """Move ``goal`` under ``parent`` (None: among the SDs) at 1-based ``positie``
-    (None: last). Validated by the tree manager (SD > OD only)."""
-    if parent is None:
-        siblings = list(
-            Doelstelling.objects.filter(plan_id=goal.plan_id, parent__isnull=True)
-            .exclude(pk=goal.pk)
-            .order_by("tree_id")
-        )
-    else:
-        siblings = list(parent.get_children().exclude(pk=goal.pk))
-    if positie and positie <= len(siblings):
-        Doelstelling.objects.move_node(goal, siblings[positie - 1], "left")
-    elif parent is None:
-        if siblings:
-            Doelstelling.objects.move_node(goal, siblings[-1], "right")
-    else:
-        Doelstelling.objects.move_node(goal, parent, "last-child")
-    goal.refresh_from_db()
-
-
-def _reword(goal: Doelstelling, voorstel: Wijzigingsvoorstel) -> None:
-    if voorstel.nieuwe_formulering.strip():
-        goal.formulering = voorstel.nieuwe_formulering.strip()
-    if voorstel.nieuwe_tagline.strip():
-        goal.tagline = voorstel.nieuwe_tagline.strip()
-    if voorstel.nieuw_transversaal is not None:
-        goal.transversaal = voorstel.nieuw_transversaal
-
-
-def _hand_over(source: Doelstelling, target: Doelstelling, *, user, reason: str) -> list[int]:
-    """Give ``source``'s actions (appended, in order) and incoming "zie ook" links to
-    ``target``, so that removing ``source`` loses nothing. Returns the moved action ids."""
-    start = (
-        Actie.objects.filter(doelstelling=target)
-        .order_by("-volgorde")
-        .values_list("volgorde", flat=True)
-        .first()
-    )
-    start = (start or 0) + 1
-    moved = []
-    for offset, actie in enumerate(
-        Actie.objects.filter(doelstelling=source).order_by("volgorde", "pk")
-    ):
-        actie.doelstelling = target
-        actie.volgorde = start + offset
-        _audit(actie, user, reason)
-        actie.save()
-        moved.append(actie.pk)
-    for actie in source.zie_ook_acties.all():
-        actie.zie_ook.remove(source)
-        if actie.doelstelling_id != target.pk:
-            actie.zie_ook.add(target)
-    return moved
-
-
-def _remove(goal: Doelstelling, *, user, reason: str) -> None:
-    _audit(goal, user, reason)
-    goal.delete()
-
-
 def _check_applicable(voorstel: Wijzigingsvoorstel) -> None:
     """Refuse a proposal whose goal, action or target is gone or changed since it was
-    written. Raises ProposalNotApplicable with the reason in Dutch."""
-    if voorstel.doelstelling_ref and voorstel.doelstelling_id is None:
-        raise ProposalNotApplicable(_("The goal of this proposal no longer exists in the plan."))
-    if voorstel.actie_ref and voorstel.actie_id is None:
-        raise ProposalNotApplicable(_("The action of this proposal no longer exists in the plan."))
-    needs_target = {S.VERPLAATSEN, S.SAMENVOEGEN, S.OD_NAAR_ACTIE, S.ACTIE_NAAR_OD}
-    if voorstel.soort in needs_target and voorstel.doel_id is None:
-        raise ProposalNotApplicable(
-            _("The target goal of this proposal no longer exists in the plan.")
-        )
-    target = voorstel.doel
-    if (
-        voorstel.soort == S.SAMENVOEGEN
-        and voorstel.nieuwe_formulering.strip()
-        and target is not None
-        and voorstel.basis_doel_formulering
-        and target.formulering != voorstel.basis_doel_formulering
-    ):
-        raise ProposalNotApplicable(
-            _(
-                "%(code)s, the goal that remains, was reworded after this proposal was "
-                "written; merging with the proposed wording would undo that."
-            )
-            % {"code": target.code}
-        )
-    goal = voorstel.doelstelling
-    if goal is None:
-        return
-    if goal.formulering != voorstel.basis_formulering:
-        raise ProposalNotApplicable(
-            _(
-                "%(code)s was reworded after this proposal was written; the proposal no "
-                'longer applies as written. Its wording is now: "%(formulering)s"'
-            )
-            % {"code": goal.code, "formulering": goal.formulering}
-        )
-    if (
-        voorstel.soort in (S.VERPLAATSEN, S.HERORDENEN)
-        and goal.parent_id != voorstel.basis_ouder_ref
-    ):
-        raise ProposalNotApplicable(
-            _(
-                "%(code)s was moved after this proposal was written; the proposal no "
-                "longer applies as written."
-            )
-            % {"code": goal.code}
-        )
+    written. Raises ProposalNotApplicable with the reason in Dutch. The rule per kind is
+    the kind's own (beleidsplan/proposals.py)."""
+    kind_of(voorstel.soort).check_applicable(voorstel)
 
 
 def _apply(voorstel: Wijzigingsvoorstel, *, user) -> dict:
+    """Apply the proposal to the working plan; returns what it did, by id."""
     reason = _("Change proposal #%(id)s (%(herziening)s)") % {
         "id": voorstel.pk,
         "herziening": voorstel.herziening.naam,
     }
-    goal = voorstel.doelstelling
-    target = voorstel.doel
-    soort = voorstel.soort
-
-    if soort == S.OPMERKING:
-        return {}
-    if soort == S.HERFORMULEREN:
-        _reword(goal, voorstel)
-        _audit(goal, user, reason)
-        goal.save()
-        return {}
-    if soort == S.VERPLAATSEN:
-        _place(goal, parent=target, positie=voorstel.positie)
-        _reword(goal, voorstel)
-        _audit(goal, user, reason)
-        goal.save()
-        return {}
-    if soort == S.HERORDENEN:
-        _place(goal, parent=goal.parent, positie=voorstel.positie)
-        _reword(goal, voorstel)
-        _audit(goal, user, reason)
-        goal.save()
-        return {}
-    if soort == S.SAMENVOEGEN:
-        for child in list(goal.get_children()):
-            _place(child, parent=target, positie=None)
-        _hand_over(goal, target, user=user, reason=reason)
-        if voorstel.nieuwe_formulering.strip():
-            target.formulering = voorstel.nieuwe_formulering.strip()
-            _audit(target, user, reason)
-            target.save()
-        removed = goal.pk
-        _remove(goal, user=user, reason=reason)
-        return {"geschrapt": [removed], "behouden": target.pk}
-    if soort == S.SPLITSEN:
-        parts = []
-        after = goal
-        for wording in voorstel.delen_lijst():
-            part = Doelstelling(plan_id=goal.plan_id, formulering=wording, spreiding=goal.spreiding)
-            part.insert_at(after, "right")
-            _audit(part, user, reason)
-            part.save()
-            parts.append(part)
-            after = part
-        # The actions and links of the old goal go to the first part; the coordinator
-        # can move single actions to another part afterwards.
-        _hand_over(goal, parts[0], user=user, reason=reason)
-        removed = goal.pk
-        _remove(goal, user=user, reason=reason)
-        return {"geschrapt": [removed], "nieuw": [p.pk for p in parts]}
-    if soort == S.OD_NAAR_ACTIE:
-        moved = _hand_over(goal, target, user=user, reason=reason)
-        last = max(
-            [0, *Actie.objects.filter(doelstelling=target).values_list("volgorde", flat=True)]
-        )
-        actie = Actie(
-            doelstelling=target,
-            volgorde=last + 1,
-            omschrijving=goal.formulering,
-            alle_gemeenten=True,
-            spreiding_toelichting=goal.spreiding if goal.spreiding != "alle gemeenten" else "",
-        )
-        _audit(actie, user, reason)
-        actie.save()
-        removed = goal.pk
-        _remove(goal, user=user, reason=reason)
-        return {"geschrapt": [removed], "acties": [actie.pk], "verhuisde_acties": moved}
-    if soort == S.ACTIE_NAAR_OD:
-        actie = voorstel.actie
-        new_goal = Doelstelling(
-            plan_id=target.plan_id,
-            formulering=voorstel.nieuwe_formulering.strip() or actie.omschrijving,
-        )
-        new_goal.insert_at(target, "last-child")
-        _audit(new_goal, user, reason)
-        new_goal.save()
-        if voorstel.positie:
-            _place(new_goal, parent=target, positie=voorstel.positie)
-        removed = actie.pk
-        _audit(actie, user, reason)
-        actie.delete()
-        return {"nieuw": [new_goal.pk], "geschrapte_acties": [removed]}
-    if soort == S.NIEUW:
-        new_goal = Doelstelling(
-            plan_id=voorstel.herziening.plan_id,
-            formulering=voorstel.nieuwe_formulering.strip(),
-            tagline=voorstel.nieuwe_tagline.strip(),
-            transversaal=bool(voorstel.nieuw_transversaal) and target is None,
-        )
-        if target is None:
-            new_goal.insert_at(None, "last-child")
-        else:
-            new_goal.insert_at(target, "last-child")
-        _audit(new_goal, user, reason)
-        new_goal.save()
-        if voorstel.positie:
-            _place(new_goal, parent=target, positie=voorstel.positie)
-        return {"nieuw": [new_goal.pk]}
-    if soort == S.SCHRAPPEN:
-        if goal.acties.exists() or goal.get_children().exists():
-            raise ProposalNotApplicable(
-                _(
-                    "%(code)s still has actions or operational goals. Move them first, or "
-                    "propose a merge instead."
-                )
-                % {"code": goal.code}
-            )
-        removed = goal.pk
-        _remove(goal, user=user, reason=reason)
-        return {"geschrapt": [removed]}
-    raise ProposalNotApplicable(_("Unknown kind of proposal."))
+    return kind_of(voorstel.soort).apply(voorstel, user=user, reason=reason)
 
 
 @transaction.atomic
@@ -284,7 +65,7 @@ def accept_proposal(*, voorstel: Wijzigingsvoorstel, user) -> Wijzigingsvoorstel
     # a rejection arriving while this acceptance runs would be overwritten.
     voorstel = (
         Wijzigingsvoorstel.objects.select_for_update(of=("self",))
-        .select_related("herziening", "doelstelling", "doel", "actie")
+        .select_related("herziening", "doelstelling", "doel", "actie", "actie__doelstelling")
         .get(pk=voorstel.pk)
     )
     if not voorstel.is_open:

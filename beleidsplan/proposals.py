@@ -1,0 +1,841 @@
+"""What each kind of change proposal is, in one place: the fields its form asks, how it is
+validated, when it no longer applies, what accepting it does, and how it reads in the
+comparison and the history.
+
+``accept_proposal`` (beleidsplan/services.py) locks, checks and decides; the kind does the
+rest. To learn "what does a merge do", read ``Samenvoegen`` below.
+
+The kinds write through the ORM one row at a time, so that every change of a goal or an
+action lands in its audit trail with the user and the proposal as reason.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from acties.models import Actie
+
+from .models import Doelstelling, Wijzigingsvoorstel
+
+S = Wijzigingsvoorstel.Soort
+
+#: The fields every proposal's form has, whatever its kind.
+COMMON_FIELDS = ("herziening", "volgorde")
+#: Asked last, after the kind's own fields.
+LAST_FIELDS = ("motivatie",)
+
+
+class ProposalNotApplicable(ValidationError):
+    """The proposal cannot be applied (anymore) as written; nothing was changed."""
+
+
+def audit(obj, user, reason: str) -> None:
+    obj._history_user = user
+    obj._change_reason = reason
+
+
+# --- Moving rows -------------------------------------------------------------------------
+
+
+def place_goal(goal: Doelstelling, *, parent: Doelstelling | None, positie: int | None) -> None:
+    """Move ``goal`` under ``parent`` (None: among the SDs) at 1-based ``positie``
+    (None: last). Validated by the tree manager (SD > OD only)."""
+    if parent is None:
+        siblings = list(
+            Doelstelling.objects.filter(plan_id=goal.plan_id, parent__isnull=True)
+            .exclude(pk=goal.pk)
+            .order_by("tree_id")
+        )
+    else:
+        siblings = list(parent.get_children().exclude(pk=goal.pk))
+    if positie and positie <= len(siblings):
+        Doelstelling.objects.move_node(goal, siblings[positie - 1], "left")
+    elif parent is None:
+        if siblings:
+            Doelstelling.objects.move_node(goal, siblings[-1], "right")
+    else:
+        Doelstelling.objects.move_node(goal, parent, "last-child")
+    goal.refresh_from_db()
+
+
+def place_action(actie: Actie, *, od: Doelstelling, positie: int | None, user, reason) -> None:
+    """Put ``actie`` under ``od`` at 1-based ``positie`` (None: last) and number the OD's
+    actions 1, 2, ... again. Saves (audited) only the actions whose place changed."""
+    others = list(
+        Actie.objects.filter(doelstelling=od).exclude(pk=actie.pk).order_by("volgorde", "pk")
+    )
+    index = min(positie - 1, len(others)) if positie else len(others)
+    others.insert(index, actie)
+    if actie.doelstelling_id != od.pk:
+        actie.doelstelling = od
+        # "Zie ook" its own OD says nothing any more.
+        actie.zie_ook.remove(od)
+    for number, row in enumerate(others, start=1):
+        if row is actie or row.volgorde != number:
+            row.volgorde = number
+            audit(row, user, reason)
+            row.save()
+
+
+def hand_over(source: Doelstelling, target: Doelstelling, *, user, reason: str) -> list[int]:
+    """Give ``source``'s actions (appended, in order) and incoming "zie ook" links to
+    ``target``, so that removing ``source`` loses nothing. Returns the moved action ids."""
+    start = (
+        Actie.objects.filter(doelstelling=target)
+        .order_by("-volgorde")
+        .values_list("volgorde", flat=True)
+        .first()
+    )
+    start = (start or 0) + 1
+    moved = []
+    for offset, actie in enumerate(
+        Actie.objects.filter(doelstelling=source).order_by("volgorde", "pk")
+    ):
+        actie.doelstelling = target
+        actie.volgorde = start + offset
+        audit(actie, user, reason)
+        actie.save()
+        moved.append(actie.pk)
+    for actie in source.zie_ook_acties.all():
+        actie.zie_ook.remove(source)
+        if actie.doelstelling_id != target.pk:
+            actie.zie_ook.add(target)
+    return moved
+
+
+def remove(row, *, user, reason: str) -> None:
+    audit(row, user, reason)
+    row.delete()
+
+
+def _reword_goal(goal: Doelstelling, voorstel: Wijzigingsvoorstel) -> None:
+    if voorstel.nieuwe_formulering.strip():
+        goal.formulering = voorstel.nieuwe_formulering.strip()
+    if voorstel.nieuwe_tagline.strip():
+        goal.tagline = voorstel.nieuwe_tagline.strip()
+    if voorstel.nieuw_transversaal is not None:
+        goal.transversaal = voorstel.nieuw_transversaal
+
+
+def _code(goal: Doelstelling | None) -> str:
+    return goal.code if goal is not None else "?"
+
+
+def _action_label(voorstel: Wijzigingsvoorstel) -> str:
+    if voorstel.actie_id:
+        return str(voorstel.actie)
+    return gettext("action #%(id)s") % {"id": voorstel.actie_ref}
+
+
+# --- The kinds ---------------------------------------------------------------------------
+
+
+class Kind:
+    """One kind of proposal. Subclasses say which fields the form asks (``fields``, in
+    order, with labels fitting the kind) and implement the four steps."""
+
+    soort: ClassVar[str]
+    #: The kind's own form fields, between COMMON_FIELDS and LAST_FIELDS.
+    fields: ClassVar[tuple[str, ...]] = ()
+    #: Labels and help texts that fit this kind better than the model's generic ones.
+    labels: ClassVar[dict[str, Promise]] = {}
+    help_texts: ClassVar[dict[str, Promise]] = {}
+    #: The proposal is about an action (its subject is ``actie``), not a goal.
+    about_action: ClassVar[bool] = False
+    #: What a coordinator reads when choosing the kind.
+    explanation: ClassVar[Promise | str] = ""
+
+    @property
+    def label(self) -> str:
+        return str(S(self.soort).label)
+
+    def form_fields(self) -> tuple[str, ...]:
+        return COMMON_FIELDS + self.fields + LAST_FIELDS
+
+    def initial(self, *, goal: Doelstelling | None, actie: Actie | None) -> dict:
+        """Initial values of the form when written from ``goal`` or ``actie``."""
+        initial = {}
+        if goal is not None and "doelstelling" in self.fields:
+            initial["doelstelling"] = goal.pk
+        if actie is not None and "actie" in self.fields:
+            initial["actie"] = actie.pk
+        return initial
+
+    def validate(self, voorstel, *, goal, target, actie) -> dict[str, str]:
+        """Errors per field (Dutch), for what this kind needs. ``goal``, ``target`` and
+        ``actie`` are the proposal's related rows (None when not chosen)."""
+        return {}
+
+    def check_applicable(self, voorstel: Wijzigingsvoorstel) -> None:
+        """Raise ProposalNotApplicable when the proposal no longer applies as written.
+        Called with the plan locked, right before ``apply``."""
+        if voorstel.doelstelling_ref and voorstel.doelstelling_id is None:
+            raise ProposalNotApplicable(
+                gettext("The goal of this proposal no longer exists in the plan.")
+            )
+        if voorstel.actie_ref and voorstel.actie_id is None:
+            raise ProposalNotApplicable(
+                gettext("The action of this proposal no longer exists in the plan.")
+            )
+
+    def apply(self, voorstel: Wijzigingsvoorstel, *, user, reason: str) -> dict:
+        """Change the working plan; return what it did, by id (``Wijzigingsvoorstel.effect``)."""
+        raise NotImplementedError
+
+    def describe(self, voorstel: Wijzigingsvoorstel) -> str:
+        """One Dutch sentence: what the proposal does (comparison, history, confirmation)."""
+        raise NotImplementedError
+
+
+class GoalKind(Kind):
+    """A kind about an existing goal: stale when the goal was reworded (or moved, for the
+    kinds that place it) after the proposal was written."""
+
+    checks_parent: ClassVar[bool] = False
+    needs_target: ClassVar[bool] = False
+    target_missing = _("The target goal of this proposal no longer exists in the plan.")
+
+    def check_applicable(self, voorstel):
+        super().check_applicable(voorstel)
+        if self.needs_target and voorstel.doel_id is None:
+            raise ProposalNotApplicable(str(self.target_missing))
+        goal = voorstel.doelstelling
+        if goal is None:
+            return
+        if goal.formulering != voorstel.basis_formulering:
+            raise ProposalNotApplicable(
+                gettext(
+                    "%(code)s was reworded after this proposal was written; the proposal no "
+                    'longer applies as written. Its wording is now: "%(formulering)s"'
+                )
+                % {"code": goal.code, "formulering": goal.formulering}
+            )
+        if self.checks_parent and goal.parent_id != voorstel.basis_ouder_ref:
+            raise ProposalNotApplicable(
+                gettext(
+                    "%(code)s was moved after this proposal was written; the proposal no "
+                    "longer applies as written."
+                )
+                % {"code": goal.code}
+            )
+
+
+def _needs_od(goal, field="doelstelling", message=None) -> dict[str, str]:
+    if goal is not None and goal.parent_id is None:
+        return {field: message}
+    return {}
+
+
+class Herformuleren(GoalKind):
+    soort = S.HERFORMULEREN
+    fields = ("doelstelling", "nieuwe_formulering", "nieuwe_tagline", "nieuw_transversaal")
+    labels = {"doelstelling": _("goal to reword")}
+    help_texts = {"nieuwe_formulering": _("Starts from the current wording: edit it.")}
+    explanation = _("A new wording, short title or cross-cutting mark for a goal.")
+
+    def initial(self, *, goal, actie):
+        initial = super().initial(goal=goal, actie=actie)
+        if goal is not None:
+            initial["nieuwe_formulering"] = goal.formulering
+            initial["nieuwe_tagline"] = goal.tagline
+        return initial
+
+    def validate(self, voorstel, *, goal, target, actie):
+        changes = bool(voorstel.nieuwe_formulering.strip() or voorstel.nieuwe_tagline.strip())
+        if not changes and voorstel.nieuw_transversaal is None:
+            return {"nieuwe_formulering": gettext("Give the new wording (or a new short title).")}
+        if (
+            goal is not None
+            and voorstel.nieuwe_formulering.strip() == goal.formulering.strip()
+            and voorstel.nieuwe_tagline.strip() in ("", goal.tagline.strip())
+            and voorstel.nieuw_transversaal in (None, goal.transversaal)
+        ):
+            return {
+                "nieuwe_formulering": gettext("The new wording is the same as the current one.")
+            }
+        return {}
+
+    def apply(self, voorstel, *, user, reason):
+        goal = voorstel.doelstelling
+        _reword_goal(goal, voorstel)
+        audit(goal, user, reason)
+        goal.save()
+        return {}
+
+    def describe(self, voorstel):
+        return gettext('Reword %(code)s: "%(text)s"') % {
+            "code": _code(voorstel.doelstelling),
+            "text": voorstel.nieuwe_formulering.strip() or voorstel.nieuwe_tagline.strip(),
+        }
+
+
+class Verplaatsen(GoalKind):
+    soort = S.VERPLAATSEN
+    fields = ("doelstelling", "doel", "positie", "nieuwe_formulering")
+    labels = {
+        "doelstelling": _("operational goal (OD) to move"),
+        "doel": _("strategic goal (SD) it moves to"),
+    }
+    help_texts = {"nieuwe_formulering": _("Empty: the wording stays as it is.")}
+    explanation = _("An operational goal goes to another strategic goal.")
+    checks_parent = True
+    needs_target = True
+
+    def validate(self, voorstel, *, goal, target, actie):
+        if goal is not None and goal.parent_id is None:
+            return {
+                "doelstelling": gettext(
+                    "Only an operational goal (OD) can move to another SD; to renumber an "
+                    'SD, choose "reorder".'
+                )
+            }
+        if target is None or target.parent_id is not None:
+            return {"doel": gettext("Choose the strategic goal (SD) it moves to.")}
+        if goal is not None and target.pk == goal.parent_id:
+            return {"doel": gettext("The goal already lies under this SD.")}
+        return {}
+
+    def apply(self, voorstel, *, user, reason):
+        goal = voorstel.doelstelling
+        place_goal(goal, parent=voorstel.doel, positie=voorstel.positie)
+        _reword_goal(goal, voorstel)
+        audit(goal, user, reason)
+        goal.save()
+        return {}
+
+    def describe(self, voorstel):
+        return gettext("Move %(code)s to %(target)s") % {
+            "code": _code(voorstel.doelstelling),
+            "target": _code(voorstel.doel),
+        }
+
+
+class Herordenen(GoalKind):
+    soort = S.HERORDENEN
+    fields = ("doelstelling", "positie", "nieuwe_formulering")
+    labels = {"positie": _("new position")}
+    help_texts = {
+        "positie": _("1 = first. The codes follow the new order."),
+        "nieuwe_formulering": _("Empty: the wording stays as it is."),
+    }
+    explanation = _("Renumber a goal among its siblings (e.g. SD4 becomes SD3).")
+    checks_parent = True
+
+    def validate(self, voorstel, *, goal, target, actie):
+        if not voorstel.positie:
+            return {"positie": gettext("Give the new position (1 = first).")}
+        return {}
+
+    def apply(self, voorstel, *, user, reason):
+        goal = voorstel.doelstelling
+        place_goal(goal, parent=goal.parent, positie=voorstel.positie)
+        _reword_goal(goal, voorstel)
+        audit(goal, user, reason)
+        goal.save()
+        return {}
+
+    def describe(self, voorstel):
+        return gettext("Put %(code)s at position %(positie)s") % {
+            "code": _code(voorstel.doelstelling),
+            "positie": voorstel.positie,
+        }
+
+
+class Samenvoegen(GoalKind):
+    """The goal disappears into the target: its ODs and actions go to the target (last),
+    "zie ook" links follow, and the target may get a new wording."""
+
+    soort = S.SAMENVOEGEN
+    fields = ("doelstelling", "doel", "nieuwe_formulering")
+    labels = {
+        "doelstelling": _("goal that disappears"),
+        "doel": _("goal that remains"),
+        "nieuwe_formulering": _("new wording of the goal that remains"),
+    }
+    help_texts = {"nieuwe_formulering": _("Empty: the wording stays as it is.")}
+    explanation = _("Two goals become one; the actions go to the goal that remains.")
+    needs_target = True
+
+    def validate(self, voorstel, *, goal, target, actie):
+        if target is None:
+            return {"doel": gettext("Choose the goal that remains after the merge.")}
+        if goal is not None and target.pk == goal.pk:
+            return {"doel": gettext("A goal cannot merge with itself.")}
+        if goal is not None and (target.parent_id is None) != (goal.parent_id is None):
+            return {"doel": gettext("Only two SDs or two ODs can be merged.")}
+        return {}
+
+    def check_applicable(self, voorstel):
+        super().check_applicable(voorstel)
+        target = voorstel.doel
+        if (
+            voorstel.nieuwe_formulering.strip()
+            and voorstel.basis_doel_formulering
+            and target.formulering != voorstel.basis_doel_formulering
+        ):
+            raise ProposalNotApplicable(
+                gettext(
+                    "%(code)s, the goal that remains, was reworded after this proposal was "
+                    "written; merging with the proposed wording would undo that."
+                )
+                % {"code": target.code}
+            )
+
+    def apply(self, voorstel, *, user, reason):
+        goal, target = voorstel.doelstelling, voorstel.doel
+        for child in list(goal.get_children()):
+            place_goal(child, parent=target, positie=None)
+        hand_over(goal, target, user=user, reason=reason)
+        if voorstel.nieuwe_formulering.strip():
+            target.formulering = voorstel.nieuwe_formulering.strip()
+            audit(target, user, reason)
+            target.save()
+        removed = goal.pk
+        remove(goal, user=user, reason=reason)
+        return {"geschrapt": [removed], "behouden": target.pk}
+
+    def describe(self, voorstel):
+        return gettext("Merge %(code)s into %(target)s") % {
+            "code": _code(voorstel.doelstelling),
+            "target": _code(voorstel.doel),
+        }
+
+
+class Splitsen(GoalKind):
+    """The OD is replaced by one new OD per line of ``delen``, in its place; its actions
+    and links go to the first part (the coordinator moves single actions afterwards)."""
+
+    soort = S.SPLITSEN
+    fields = ("doelstelling", "delen")
+    labels = {"doelstelling": _("operational goal (OD) to split")}
+    explanation = _("One operational goal becomes two or more.")
+
+    def validate(self, voorstel, *, goal, target, actie):
+        errors = {}
+        if len(voorstel.delen_lijst()) < 2:
+            errors["delen"] = gettext(
+                "Give at least two wordings, one per line, for the goals it splits into."
+            )
+        errors.update(
+            _needs_od(goal, message=gettext("Only an operational goal (OD) can be split."))
+        )
+        return errors
+
+    def apply(self, voorstel, *, user, reason):
+        goal = voorstel.doelstelling
+        parts = []
+        after = goal
+        for wording in voorstel.delen_lijst():
+            part = Doelstelling(plan_id=goal.plan_id, formulering=wording, spreiding=goal.spreiding)
+            part.insert_at(after, "right")
+            audit(part, user, reason)
+            part.save()
+            parts.append(part)
+            after = part
+        hand_over(goal, parts[0], user=user, reason=reason)
+        removed = goal.pk
+        remove(goal, user=user, reason=reason)
+        return {"geschrapt": [removed], "nieuw": [p.pk for p in parts]}
+
+    def describe(self, voorstel):
+        return gettext("Split %(code)s into %(count)s goals") % {
+            "code": _code(voorstel.doelstelling),
+            "count": len(voorstel.delen_lijst()),
+        }
+
+
+class OdNaarActie(GoalKind):
+    """The OD disappears; its wording becomes a new action of the target OD, which also
+    gets the OD's actions."""
+
+    soort = S.OD_NAAR_ACTIE
+    fields = ("doelstelling", "doel")
+    labels = {
+        "doelstelling": _("operational goal (OD) that becomes an action"),
+        "doel": _("operational goal (OD) that gets the action"),
+    }
+    explanation = _("An operational goal is really an action of another OD.")
+    needs_target = True
+
+    def validate(self, voorstel, *, goal, target, actie):
+        if goal is not None and goal.parent_id is None:
+            return {"doelstelling": gettext("Only an operational goal (OD) can become an action.")}
+        if target is None or target.parent_id is None:
+            return {"doel": gettext("Choose the operational goal (OD) that gets the new action.")}
+        if goal is not None and target.pk == goal.pk:
+            return {"doel": gettext("Choose another OD than the one that disappears.")}
+        return {}
+
+    def apply(self, voorstel, *, user, reason):
+        goal, target = voorstel.doelstelling, voorstel.doel
+        moved = hand_over(goal, target, user=user, reason=reason)
+        last = max(
+            [0, *Actie.objects.filter(doelstelling=target).values_list("volgorde", flat=True)]
+        )
+        actie = Actie(
+            doelstelling=target,
+            volgorde=last + 1,
+            omschrijving=goal.formulering,
+            alle_gemeenten=True,
+            spreiding_toelichting=goal.spreiding if goal.spreiding != "alle gemeenten" else "",
+        )
+        audit(actie, user, reason)
+        actie.save()
+        removed = goal.pk
+        remove(goal, user=user, reason=reason)
+        return {"geschrapt": [removed], "acties": [actie.pk], "verhuisde_acties": moved}
+
+    def describe(self, voorstel):
+        return gettext("Turn %(code)s into an action of %(target)s") % {
+            "code": _code(voorstel.doelstelling),
+            "target": _code(voorstel.doel),
+        }
+
+
+class ActionKind(Kind):
+    """A kind about an existing action: stale when the action's description or OD changed
+    after the proposal was written (``basis_formulering`` / ``basis_ouder_ref`` hold the
+    action's then; proposals written before those were kept are not checked)."""
+
+    about_action = True
+    checks_parent: ClassVar[bool] = False
+
+    def _base_errors(self, voorstel, actie) -> dict[str, str]:
+        if actie is None:
+            return {"actie": gettext("Choose the action this proposal is about.")}
+        return {}
+
+    def check_applicable(self, voorstel):
+        super().check_applicable(voorstel)
+        actie = voorstel.actie
+        if actie is None:
+            return
+        if voorstel.basis_formulering and actie.omschrijving != voorstel.basis_formulering:
+            raise ProposalNotApplicable(
+                gettext(
+                    "The action was reworded after this proposal was written; the proposal no "
+                    'longer applies as written. Its description is now: "%(omschrijving)s"'
+                )
+                % {"omschrijving": actie.omschrijving}
+            )
+        if (
+            self.checks_parent
+            and voorstel.basis_ouder_ref
+            and actie.doelstelling_id != voorstel.basis_ouder_ref
+        ):
+            raise ProposalNotApplicable(
+                gettext(
+                    "The action was moved to %(code)s after this proposal was written; the "
+                    "proposal no longer applies as written."
+                )
+                % {"code": actie.doelstelling.code}
+            )
+
+    def _refuse_if_reported(self, actie: Actie) -> None:
+        # Progress reports are the partners' record: removing their action would lose them
+        # (the database refuses it too: PROTECT).
+        if actie.rapporten.exists():
+            raise ProposalNotApplicable(
+                gettext(
+                    "Partners reported progress on this action; it cannot be removed. Reword "
+                    "it or move it instead."
+                )
+            )
+
+
+class ActieNaarOd(ActionKind):
+    soort = S.ACTIE_NAAR_OD
+    fields = ("actie", "doel", "positie", "nieuwe_formulering")
+    labels = {
+        "actie": _("action that becomes an operational goal"),
+        "doel": _("strategic goal (SD) it goes under"),
+        "nieuwe_formulering": _("wording of the new operational goal"),
+    }
+    help_texts = {"nieuwe_formulering": _("Starts from the action's description: edit it.")}
+    explanation = _("An action becomes an operational goal of its own.")
+
+    def initial(self, *, goal, actie):
+        initial = super().initial(goal=goal, actie=actie)
+        if actie is not None:
+            initial["nieuwe_formulering"] = actie.omschrijving
+        return initial
+
+    def validate(self, voorstel, *, goal, target, actie):
+        errors = {}
+        if actie is None:
+            errors["actie"] = gettext("Choose the action that becomes an operational goal.")
+        if target is None or target.parent_id is not None:
+            errors["doel"] = gettext("Choose the strategic goal (SD) it goes under.")
+        return errors
+
+    def check_applicable(self, voorstel):
+        super().check_applicable(voorstel)
+        if voorstel.doel_id is None:
+            raise ProposalNotApplicable(
+                gettext("The target goal of this proposal no longer exists in the plan.")
+            )
+        self._refuse_if_reported(voorstel.actie)
+
+    def apply(self, voorstel, *, user, reason):
+        actie, target = voorstel.actie, voorstel.doel
+        new_goal = Doelstelling(
+            plan_id=target.plan_id,
+            formulering=voorstel.nieuwe_formulering.strip() or actie.omschrijving,
+        )
+        new_goal.insert_at(target, "last-child")
+        audit(new_goal, user, reason)
+        new_goal.save()
+        if voorstel.positie:
+            place_goal(new_goal, parent=target, positie=voorstel.positie)
+        removed = actie.pk
+        remove(actie, user=user, reason=reason)
+        return {"nieuw": [new_goal.pk], "geschrapte_acties": [removed]}
+
+    def describe(self, voorstel):
+        return gettext("Turn %(actie)s into an operational goal under %(target)s") % {
+            "actie": _action_label(voorstel),
+            "target": _code(voorstel.doel),
+        }
+
+
+class Nieuw(Kind):
+    soort = S.NIEUW
+    fields = ("doel", "positie", "nieuwe_formulering", "nieuwe_tagline", "nieuw_transversaal")
+    labels = {
+        "doel": _("strategic goal (SD) it goes under"),
+        "nieuwe_formulering": _("wording of the new goal"),
+        "nieuwe_tagline": _("short title"),
+        "nieuw_transversaal": _("cross-cutting"),
+    }
+    help_texts = {
+        "doel": _("Empty: a new strategic goal (SD)."),
+        "nieuw_transversaal": _("Only for a new SD."),
+    }
+    explanation = _("A new strategic or operational goal.")
+
+    def validate(self, voorstel, *, goal, target, actie):
+        errors = {}
+        if not voorstel.nieuwe_formulering.strip():
+            errors["nieuwe_formulering"] = gettext("Give the wording of the new goal.")
+        if target is not None and target.parent_id is not None:
+            errors["doel"] = gettext(
+                "A new goal goes under a strategic goal (SD), or leave this empty for a new SD."
+            )
+        return errors
+
+    def check_applicable(self, voorstel):
+        super().check_applicable(voorstel)
+        if voorstel.basis_doel_formulering and voorstel.doel_id is None:
+            raise ProposalNotApplicable(
+                gettext("The target goal of this proposal no longer exists in the plan.")
+            )
+
+    def apply(self, voorstel, *, user, reason):
+        target = voorstel.doel
+        new_goal = Doelstelling(
+            plan_id=voorstel.herziening.plan_id,
+            formulering=voorstel.nieuwe_formulering.strip(),
+            tagline=voorstel.nieuwe_tagline.strip(),
+            transversaal=bool(voorstel.nieuw_transversaal) and target is None,
+        )
+        new_goal.insert_at(target, "last-child")
+        audit(new_goal, user, reason)
+        new_goal.save()
+        if voorstel.positie:
+            place_goal(new_goal, parent=target, positie=voorstel.positie)
+        return {"nieuw": [new_goal.pk]}
+
+    def describe(self, voorstel):
+        if voorstel.doel_id:
+            return gettext('New goal under %(target)s: "%(text)s"') % {
+                "target": _code(voorstel.doel),
+                "text": voorstel.nieuwe_formulering.strip(),
+            }
+        return gettext('New strategic goal: "%(text)s"') % {
+            "text": voorstel.nieuwe_formulering.strip()
+        }
+
+
+class Schrappen(GoalKind):
+    soort = S.SCHRAPPEN
+    fields = ("doelstelling",)
+    labels = {"doelstelling": _("goal to remove")}
+    explanation = _("Remove a goal without actions or operational goals.")
+
+    def check_applicable(self, voorstel):
+        super().check_applicable(voorstel)
+        goal = voorstel.doelstelling
+        if goal.acties.exists() or goal.get_children().exists():
+            raise ProposalNotApplicable(
+                gettext(
+                    "%(code)s still has actions or operational goals. Move them first, or "
+                    "propose a merge instead."
+                )
+                % {"code": goal.code}
+            )
+
+    def apply(self, voorstel, *, user, reason):
+        goal = voorstel.doelstelling
+        removed = goal.pk
+        remove(goal, user=user, reason=reason)
+        return {"geschrapt": [removed]}
+
+    def describe(self, voorstel):
+        return gettext("Remove %(code)s") % {"code": _code(voorstel.doelstelling)}
+
+
+class Opmerking(GoalKind):
+    """A comment or open question: accepting it changes nothing (it is answered). Like
+    any proposal about a goal, it no longer applies once the goal was reworded."""
+
+    soort = S.OPMERKING
+    fields = ("doelstelling",)
+    labels = {"doelstelling": _("goal it is about")}
+    help_texts = {"doelstelling": _("Empty: about the plan as a whole.")}
+    explanation = _('A remark or open question, e.g. "moet nog verscherpt worden".')
+
+    def validate(self, voorstel, *, goal, target, actie):
+        if not voorstel.motivatie.strip():
+            return {"motivatie": gettext("Write the comment or question.")}
+        return {}
+
+    def apply(self, voorstel, *, user, reason):
+        return {}
+
+    def describe(self, voorstel):
+        about = _code(voorstel.doelstelling) if voorstel.doelstelling_id else gettext("the plan")
+        return gettext("Comment on %(about)s") % {"about": about}
+
+
+class ActieHerformuleren(ActionKind):
+    soort = S.ACTIE_HERFORMULEREN
+    fields = ("actie", "nieuwe_formulering")
+    labels = {"actie": _("action to reword"), "nieuwe_formulering": _("new description")}
+    help_texts = {"nieuwe_formulering": _("Starts from the current description: edit it.")}
+    explanation = _("A new description for an action.")
+
+    def initial(self, *, goal, actie):
+        initial = super().initial(goal=goal, actie=actie)
+        if actie is not None:
+            initial["nieuwe_formulering"] = actie.omschrijving
+        return initial
+
+    def validate(self, voorstel, *, goal, target, actie):
+        errors = self._base_errors(voorstel, actie)
+        new = voorstel.nieuwe_formulering.strip()
+        if not new:
+            errors["nieuwe_formulering"] = gettext("Give the new description of the action.")
+        elif actie is not None and new == actie.omschrijving.strip():
+            errors["nieuwe_formulering"] = gettext(
+                "The new description is the same as the current one."
+            )
+        return errors
+
+    def apply(self, voorstel, *, user, reason):
+        actie = voorstel.actie
+        actie.omschrijving = voorstel.nieuwe_formulering.strip()
+        audit(actie, user, reason)
+        actie.save()
+        return {"acties": [actie.pk]}
+
+    def describe(self, voorstel):
+        return gettext('Reword %(actie)s: "%(text)s"') % {
+            "actie": _action_label(voorstel),
+            "text": voorstel.nieuwe_formulering.strip(),
+        }
+
+
+class ActieVerplaatsen(ActionKind):
+    soort = S.ACTIE_VERPLAATSEN
+    fields = ("actie", "doel", "positie")
+    labels = {
+        "actie": _("action to move"),
+        "doel": _("operational goal (OD) it moves to"),
+        "positie": _("position among its actions"),
+    }
+    help_texts = {"positie": _("1 = first. Empty: last.")}
+    explanation = _("An action goes to another operational goal.")
+    checks_parent = True
+
+    def validate(self, voorstel, *, goal, target, actie):
+        errors = self._base_errors(voorstel, actie)
+        if target is None or target.parent_id is None:
+            errors["doel"] = gettext("Choose the operational goal (OD) the action moves to.")
+        elif actie is not None and target.pk == actie.doelstelling_id:
+            errors["doel"] = gettext("The action already lies under this OD.")
+        return errors
+
+    def check_applicable(self, voorstel):
+        super().check_applicable(voorstel)
+        if voorstel.doel_id is None:
+            raise ProposalNotApplicable(
+                gettext("The target goal of this proposal no longer exists in the plan.")
+            )
+
+    def apply(self, voorstel, *, user, reason):
+        actie = voorstel.actie
+        place_action(actie, od=voorstel.doel, positie=voorstel.positie, user=user, reason=reason)
+        return {"acties": [actie.pk]}
+
+    def describe(self, voorstel):
+        return gettext("Move %(actie)s to %(target)s") % {
+            "actie": _action_label(voorstel),
+            "target": _code(voorstel.doel),
+        }
+
+
+class ActieSchrappen(ActionKind):
+    soort = S.ACTIE_SCHRAPPEN
+    fields = ("actie",)
+    labels = {"actie": _("action to remove")}
+    explanation = _("Remove an action from the plan (not one partners reported on).")
+
+    def validate(self, voorstel, *, goal, target, actie):
+        return self._base_errors(voorstel, actie)
+
+    def check_applicable(self, voorstel):
+        super().check_applicable(voorstel)
+        self._refuse_if_reported(voorstel.actie)
+
+    def apply(self, voorstel, *, user, reason):
+        actie = voorstel.actie
+        removed = actie.pk
+        remove(actie, user=user, reason=reason)
+        return {"geschrapte_acties": [removed]}
+
+    def describe(self, voorstel):
+        return gettext("Remove %(actie)s") % {"actie": _action_label(voorstel)}
+
+
+#: Every kind, in the order the admin offers them.
+KINDS: dict[str, Kind] = {
+    kind.soort: kind()
+    for kind in (
+        Herformuleren,
+        Verplaatsen,
+        Herordenen,
+        Samenvoegen,
+        Splitsen,
+        OdNaarActie,
+        Nieuw,
+        Schrappen,
+        Opmerking,
+        ActieHerformuleren,
+        ActieVerplaatsen,
+        ActieSchrappen,
+        ActieNaarOd,
+    )
+}
+
+
+def kind_of(soort: str) -> Kind:
+    """The kind for ``soort``; ProposalNotApplicable for an unknown one."""
+    try:
+        return KINDS[soort]
+    except KeyError:
+        raise ProposalNotApplicable(gettext("Unknown kind of proposal.")) from None
