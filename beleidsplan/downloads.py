@@ -28,6 +28,7 @@ from cultuurregio.cells import append_row, cell_value
 from .models import Beleidsplan, Planversie
 from .pagecache import conditional_file, digest, file_response, release, stored_file
 from .reading import (
+    Reading,
     insiders_only,
     login_or_404,
     published_version,
@@ -251,6 +252,31 @@ def _filename(kind: str, name: str) -> str:
     return f"{name}.pdf" if kind == "pdf" else f"{name}-acties.{kind}"
 
 
+def _version_file(reading: Reading, kind: str):
+    """The stored file ``kind`` of the version ``reading`` reads, made now if it is not."""
+    plan, versie = reading.plan, reading.versie
+
+    def make():
+        document = Planversie.objects.get(pk=versie.pk).data()
+        return _make(kind, document, plan=plan, versie=versie)
+
+    return stored_file(
+        reading, name=kind, content_type=_TYPES[kind],
+        filename=_filename(kind, f"plan-{plan.pk}-versie-{versie.nummer}"), make=make,
+    )
+
+
+def make_version_files(versie_id: int) -> None:
+    """Make a newly published version's downloads (PDF, XLSX, CSV) and keep them, so that
+    no reader waits for them: publishing calls this once the version is committed. The
+    PDF of a plan ten times the seed's takes a few seconds; a visitor who asks for it
+    meanwhile waits for this making (``stored_file``), not for a second one."""
+    versie = Planversie.objects.defer("document").select_related("plan").get(pk=versie_id)
+    reading = Reading(plan=versie.plan, versie=versie, insider=False)
+    for kind in ("pdf", "xlsx", "csv"):
+        _version_file(reading, kind)
+
+
 def _version_view(kind: str):
     @login_or_404
     def view(request, plan_id: int, nummer: int):
@@ -261,15 +287,7 @@ def _version_view(kind: str):
         plan = reading.plan
 
         def respond():
-            def make():
-                document = Planversie.objects.get(pk=versie.pk).data()
-                return _make(kind, document, plan=plan, versie=versie)
-
-            row = stored_file(
-                reading.with_version(versie), name=kind, content_type=_TYPES[kind],
-                filename=_filename(kind, f"plan-{plan.pk}-versie-{versie.nummer}"), make=make,
-            )
-            return file_response(row)
+            return file_response(_version_file(reading.with_version(versie), kind))
 
         return conditional_file(
             request, respond, etag=digest((release(), versie.pk, kind)),

@@ -132,4 +132,9 @@ def publish_version(*, plan: Beleidsplan, naam: str, user) -> Planversie:
     from .search import index_version
 
     transaction.on_commit(lambda: index_version(versie.pk), robust=True)
+    # Its downloads, so that no reader waits for the PDF (robust likewise: the first
+    # reader who asks makes a file that could not be made now).
+    from .downloads import make_version_files
+
+    transaction.on_commit(lambda: make_version_files(versie.pk), robust=True)
     return versie

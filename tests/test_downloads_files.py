@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from beleidsplan.models import Beleidsplan, Doelstelling
+from beleidsplan.models import Beleidsplan, Doelstelling, RenderedFile
 from beleidsplan.services import publish_version
 from cultuurregio import roles
 
@@ -196,3 +196,25 @@ def served_pdf_pages(data: bytes) -> list[str]:
         re.sub(r"\s+", " ", page.extract_text() or "")
         for page in PdfReader(io.BytesIO(data)).pages
     ]
+
+
+# Made at publishing
+
+
+def test_publishing_makes_the_versions_files_so_no_reader_waits(
+    client, coordinator, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    plan = make_plan(publiek=True)
+    make_actie(make_od(make_sd(plan)), omschrijving="Een zomerbar in elk dorp")
+    with django_capture_on_commit_callbacks(execute=True):
+        versie = publish_version(plan=plan, naam="Eerste", user=coordinator)
+
+    stored = {row.family.rsplit(":", 1)[1]: row for row in RenderedFile.objects.filter(plan=plan)}
+    assert sorted(stored) == ["csv", "pdf", "xlsx"]
+    assert "Een zomerbar in elk dorp" in " ".join(served_pdf_pages(bytes(stored["pdf"].body)))
+
+    # A visitor gets the stored bytes: the reading (with the version), the stored file.
+    with django_assert_num_queries(2):
+        response = client.get(url("versie_pdf", plan.pk, versie.nummer))
+    assert response.status_code == 200
+    assert response.content == bytes(stored["pdf"].body)
