@@ -28,8 +28,9 @@ class ActorAdmin(ExplainProtectedDeleteMixin, SpreadsheetImportExportMixin, Hist
     # A website typed without its scheme ("cc-halle.be") is read as https, as Django 6 will.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     import_help = _(
-        "One actor a row, recognised by its name (naam). soort and niveau: the value or "
-        "the Dutch label. gemeenten: names separated by commas. actief: ja or nee."
+        "One actor a row, with the column headings of the export, recognised by its name "
+        "(Naam). Soort and Niveau: the Dutch label or the value. Gemeenten: names separated "
+        "by commas. Actief: ja or nee."
     )
 
     list_display = ("naam", "soort", "niveau", "gemeenten_summary", "acties_count", "actief")
@@ -87,9 +88,10 @@ class FusieFilter(admin.SimpleListFilter):
 class GemeenteAdmin(ExplainProtectedDeleteMixin, SpreadsheetImportExportMixin, HistoryAdmin):
     resource_classes = [GemeenteResource]
     import_help = _(
-        "One municipality a row, recognised by its name (naam). nis_code: the five digits "
-        "of Statbel. opgegaan_in: the name of the municipality it merged into, with "
-        "fusiedatum the date of the merger (2025-01-01)."
+        "One municipality a row, with the column headings of the export, recognised by its "
+        "name (Naam). NIS-code: the five digits of Statbel. Faciliteitengemeente: ja or "
+        "nee. Opgegaan in: the name of the municipality it merged into, with Fusiedatum the "
+        "date of the merger (2025-01-01)."
     )
 
     list_display = ("naam", "nis_code", "faciliteitengemeente", "opgegaan_in", "fusiedatum")

@@ -1,8 +1,9 @@
 """Spreadsheet import and export of municipalities and actors (django-import-export).
 
-Rows are recognised by name (``naam`` is unique for both), so a file exported, edited and
-imported again updates the rows it came from. Validation is per row with Dutch messages;
-see ``beleidsplan.resources``.
+Rows are recognised by name (the column "Naam"; ``naam`` is unique for both), so a file
+exported, edited and imported again updates the rows it came from. Choices (soort, niveau)
+are written with their Dutch labels and read by label or value. Validation is per row with
+Dutch messages; see ``cultuurregio.spreadsheets``.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -32,15 +33,22 @@ class NisCodeWidget(widgets.CharWidget):
 class GemeenteResource(ValidatedResource):
     """Municipalities; ``opgegaan_in`` is the name of the municipality it merged into."""
 
-    nis_code = fields.Field(attribute="nis_code", column_name="nis_code", widget=NisCodeWidget())
+    nis_code = fields.Field(
+        attribute="nis_code", column_name="NIS-code", widget=NisCodeWidget()
+    )
 
     opgegaan_in = fields.Field(
-        attribute="opgegaan_in", column_name="opgegaan_in",
+        attribute="opgegaan_in", column_name="Opgegaan in",
         widget=LookupWidget(
             Gemeente, "naam",
             unknown_message=_('There is no municipality named "%(value)s".'),
         ),
     )
+
+    HEADINGS = {
+        "naam": "Naam", "faciliteitengemeente": "Faciliteitengemeente",
+        "fusiedatum": "Fusiedatum",
+    }
 
     class Meta:
         model = Gemeente
@@ -57,19 +65,25 @@ class ActorResource(ValidatedResource):
     """Actors; ``soort`` and ``niveau`` by value or Dutch label, ``gemeenten`` by name."""
 
     soort = fields.Field(
-        attribute="soort", column_name="soort", widget=ChoiceWidget(Actor.Soort.choices)
+        attribute="soort", column_name="Soort", widget=ChoiceWidget(Actor.Soort.choices)
     )
     niveau = fields.Field(
-        attribute="niveau", column_name="niveau", widget=ChoiceWidget(Actor.Niveau.choices),
+        attribute="niveau", column_name="Niveau", widget=ChoiceWidget(Actor.Niveau.choices),
         default=Actor.Niveau.LOKAAL,
     )
     gemeenten = fields.Field(
-        attribute="gemeenten", column_name="gemeenten",
+        attribute="gemeenten", column_name="Gemeenten",
         widget=StrictManyToManyWidget(
             Gemeente, "naam",
             unknown_message=_("These municipalities do not exist: %(values)s."),
         ),
     )
+
+    HEADINGS = {
+        "naam": "Naam", "aliassen": "Andere schrijfwijzen", "email": "E-mail",
+        "telefoon": "Telefoon", "website": "Website", "beschrijving": "Beschrijving",
+        "actief": "Actief",
+    }
 
     class Meta:
         model = Actor

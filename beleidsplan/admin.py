@@ -137,10 +137,12 @@ class DoelstellingAdmin(
     form = DoelstellingForm
     resource_classes = [DoelstellingResource]
     import_help = _(
-        "One goal a row. plan: the number of the policy plan. parent: the code of the SD "
-        "for an operational goal, empty for a strategic goal. A row with an id changes that "
-        "goal, a row without id adds one. The codes follow the place in the tree and are "
-        "renumbered after the import; the code column is not read."
+        "One goal a row, with the column headings of the export. Plan: the title and period "
+        "of the policy plan as the export writes them. Strategische doelstelling: the code "
+        "of the SD for an operational goal, empty for a strategic goal. Transversaal: ja or "
+        "nee. A row with an id changes that goal, a row without id adds one. The codes "
+        "follow the place in the tree and are renumbered after the import; the Code column "
+        "is not read."
     )
 
     list_display = (

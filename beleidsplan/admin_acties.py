@@ -194,10 +194,13 @@ class ActieAdmin(ExplainProtectedDeleteMixin, SpreadsheetImportExportMixin, Hist
     form = ActieForm
     resource_classes = [ActieResource]
     import_help = _(
-        "One action a row. plan: the number of the policy plan (may stay empty when there "
-        "is only one). doelstelling: the code of its operational goal, e.g. SD1-OD2. "
-        "gemeenten and zie_ook: names and codes separated by commas. alle_gemeenten: ja or "
-        "nee. A row with an id changes that action, a row without id adds one."
+        "One action a row, with the column headings of the export. Plan: the title and "
+        "period of the policy plan as the export writes them (may stay empty when there is "
+        "only one). Doelstelling: the code of its operational goal, e.g. SD1-OD2. Gemeenten "
+        "and Zie ook: names and codes separated by commas. Alle gemeenten: ja or nee. "
+        "Actoren: names as in the actors' list, each with its role, separated by "
+        "semicolons: vzw 'de Rand' (trekker); Erfgoedcel (partner). A row with an id "
+        "changes that action, a row without id adds one."
     )
 
     list_display = (

@@ -10,11 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 
-from cultuurregio.spreadsheets import (
-    LookupWidget,
-    StrictManyToManyWidget,
-    ValidatedResource,
-)
+from cultuurregio.spreadsheets import StrictManyToManyWidget, ValidatedResource
 
 from .models import Beleidsplan, Doelstelling
 
@@ -33,12 +29,53 @@ def normalise_code(value) -> str:
     return f"SD{int(sd)}-OD{int(od)}" if od else f"SD{int(sd)}"
 
 
+#: The plan column's heading, in both the goals' and the actions' files.
+PLAN_COLUMN = "Plan"
+
+
+def find_plan(value) -> Beleidsplan:
+    """The plan a cell names: as the export writes it, "Titel (2020-2025)"; or by its
+    title alone when no other plan has that title; or by its number (files exported before
+    the plan was written by title). Any case and spacing. One query.
+
+    Raises ValueError (a row error, in Dutch) when no plan, or more than one, fits.
+    """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = " ".join(str(value).split())
+    wanted = text.casefold()
+    plans = list(Beleidsplan.objects.all())
+    for plan in plans:
+        if str(plan).casefold() == wanted:
+            return plan
+    by_title = [plan for plan in plans if " ".join(plan.titel.split()).casefold() == wanted]
+    if len(by_title) == 1:
+        return by_title[0]
+    if by_title:
+        raise ValueError(
+            gettext(
+                'More than one policy plan is called "%(value)s": write it with its '
+                'period, as the export does, e.g. "%(example)s".'
+            ) % {"value": text, "example": by_title[0]}
+        )
+    if text.isdigit():
+        for plan in plans:
+            if plan.pk == int(text):
+                return plan
+    raise ValueError(
+        gettext(
+            'There is no policy plan "%(value)s". Write its title as the export does, '
+            'e.g. "%(example)s".'
+        ) % {"value": text, "example": plans[0] if plans else "?"}
+    )
+
+
 def plan_from_row(row) -> Beleidsplan:
-    """The plan a row belongs to: the ``plan`` column (the plan's number), or the only plan.
+    """The plan a row belongs to: its plan column (``find_plan``), or the only plan.
 
     One query. Raises ValueError (a row error) when it cannot be told.
     """
-    value = row.get("plan") if row else None
+    value = row.get(PLAN_COLUMN) if row else None
     if value in (None, ""):
         plans = list(Beleidsplan.objects.all()[:2])
         if len(plans) == 1:
@@ -46,12 +83,22 @@ def plan_from_row(row) -> Beleidsplan:
         raise ValueError(
             gettext("Fill in the plan column: there is more than one policy plan.")
         )
-    try:
-        return Beleidsplan.objects.get(pk=int(float(value)))
-    except (Beleidsplan.DoesNotExist, ValueError, TypeError):
-        raise ValueError(
-            gettext('There is no policy plan with number "%(value)s".') % {"value": value}
-        ) from None
+    return find_plan(value)
+
+
+class PlanWidget(widgets.ForeignKeyWidget):
+    """A policy plan by its title and period, "Titel (2020-2025)" (``find_plan``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Beleidsplan, **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return plan_from_row(None) if Beleidsplan.objects.count() == 1 else None
+        return find_plan(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
 
 
 class GoalCodeWidget(widgets.ForeignKeyWidget):
@@ -120,15 +167,15 @@ class DoelstellingResource(ValidatedResource):
     one by one (never ``bulk_create``: the tree is mptt).
     """
 
-    plan = fields.Field(
-        attribute="plan", column_name="plan",
-        widget=LookupWidget(
-            Beleidsplan, "pk",
-            unknown_message=_('There is no policy plan with number "%(value)s".'),
-        ),
+    plan = fields.Field(attribute="plan", column_name=PLAN_COLUMN, widget=PlanWidget())
+    code = fields.Field(attribute="code", column_name="Code", readonly=True)
+    parent = fields.Field(
+        attribute="parent", column_name="Strategische doelstelling", widget=GoalCodeWidget()
     )
-    code = fields.Field(attribute="code", column_name="code", readonly=True)
-    parent = fields.Field(attribute="parent", column_name="parent", widget=GoalCodeWidget())
+    HEADINGS = {
+        "formulering": "Formulering", "tagline": "Korte titel", "transversaal": "Transversaal",
+        "toelichting": "Toelichting", "spreiding": "Spreiding",
+    }
 
     class Meta:
         model = Doelstelling

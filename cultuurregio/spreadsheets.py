@@ -5,6 +5,10 @@ What every resource built on these promises the coordinator:
 
 - every row is validated on its own (``full_clean``, so the model's rules and Dutch
   messages apply) and a bad row is listed with its number and the message, in the preview;
+- row numbers are the spreadsheet's own: the headings are row 1, so the first row of data
+  is row 2 (``excel_row``), in every message and in the preview alike;
+- the columns have the same Dutch headings in the export as in the import, and the cells
+  the same values (ja/nee, names, codes): an exported file imports again unchanged;
 - a value that cannot be read (an unknown goal code or municipality, "ja" where a year
   belongs) is such a row error too, never a traceback;
 - the import runs in one transaction (``IMPORT_EXPORT_USE_TRANSACTIONS``): with one bad row
@@ -16,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
-from import_export import resources, widgets
+from import_export import resources, results, widgets
 from import_export.formats import base_formats
 
 from . import bulk
@@ -116,6 +120,48 @@ SPREADSHEET_IMPORT_FORMATS = [XLSX, ImportCSV]
 MAX_IMPORT_ROWS = 400
 
 
+# --- Row numbers and results --------------------------------------------------------------
+
+
+def excel_row(number: int) -> int:
+    """The spreadsheet's number of the library's row ``number`` (1 = the first row of data).
+
+    Excel and LibreOffice number the heading row 1, so data row 1 is row 2 on screen; in a
+    CSV it is line 2 too. (Not so for a CSV cell with a line break in it, which no
+    coordinator's file has been seen to hold.)
+    """
+    return number + 1
+
+
+class SpreadsheetRowResult(results.RowResult):
+    """A row's result that knows its spreadsheet row number (set by ``import_row``)."""
+
+    number: int | None = None
+
+
+class SpreadsheetResult(results.Result):
+    """The library's import result with the spreadsheet's row numbers (``excel_row``) and
+    the preview's order: what the import changes first, unchanged rows after."""
+
+    def append_invalid_row(self, number, row, validation_error):
+        super().append_invalid_row(excel_row(number), row, validation_error)
+
+    def append_error_row(self, number, row, errors):
+        super().append_error_row(excel_row(number), row, errors)
+
+    def row_errors(self):
+        # The library counts the rows it kept, which is not the row in the file.
+        return [(row.number, row.errors) for row in self.rows if row.errors]
+
+    def changed_rows(self):
+        """New, updated and deleted rows, in file order: what the preview shows first."""
+        return [row for row in self.valid_rows() if not row.is_skip()]
+
+    def unchanged_rows(self):
+        """Rows that would change nothing, folded away under the changes."""
+        return [row for row in self.valid_rows() if row.is_skip()]
+
+
 # --- Widgets ------------------------------------------------------------------------------
 
 
@@ -159,8 +205,8 @@ class YesNoWidget(widgets.BooleanWidget):
         )
 
     def render(self, value, obj=None, **kwargs):
-        if kwargs.get("force_native_type"):
-            return value
+        # "ja"/"nee" in every format, what the import reads and the coordinator writes
+        # (a spreadsheet's own TRUE/WAAR is read too, but would show as "True" in a CSV).
         if value is None:
             return ""
         return "ja" if value else "nee"
@@ -181,6 +227,10 @@ class WholeNumberWidget(widgets.IntegerWidget):
                 gettext('"%(value)s" is not a whole number.') % {"value": value}
             )
         return int(number)
+
+    def render(self, value, obj=None, **kwargs):
+        # A number cell, not text that Excel flags as "number stored as text".
+        return "" if value is None else value
 
 
 class DayWidget(widgets.DateWidget):
@@ -226,6 +276,12 @@ class ChoiceWidget(widgets.CharWidget):
                 return stored
         # Left as it is: the model's full_clean reports it with the list of choices.
         return text.strip()
+
+    def render(self, value, obj=None, **kwargs):
+        """The Dutch label, as the admin shows it; the import reads it back."""
+        if value in (None, ""):
+            return ""
+        return str(dict(self.choices).get(value, value))
 
 
 class LookupWidget(widgets.ForeignKeyWidget):
@@ -316,6 +372,31 @@ class ValidatedResource(resources.ModelResource):
         "BigAutoField": WholeNumberWidget,
     }
 
+    #: The column headings of the model's fields, in Dutch words as the admin labels them
+    #: ("Alle gemeenten", not "alle_gemeenten"). They are the file's format, the same in
+    #: export and import whatever the language of the page, so not translated. Declared
+    #: fields set their own ``column_name``. The import reads the field's name too.
+    HEADINGS: dict[str, str] = {}
+
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        field = super().field_from_django_field(field_name, django_field, readonly)
+        field.column_name = cls.HEADINGS.get(field_name, field.column_name)
+        return field
+
+    @classmethod
+    def get_result_class(cls):
+        return SpreadsheetResult
+
+    @classmethod
+    def get_row_result_class(cls):
+        return SpreadsheetRowResult
+
+    def import_row(self, row, instance_loader, **kwargs):
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        row_result.number = excel_row(kwargs["row_number"])
+        return row_result
+
     def import_data_inner(self, *args, **kwargs):
         # Inside import_data's transaction: what the apps need once per transaction (the
         # plans' stamps) is done once for the file, not once per row (cultuurregio/bulk.py).
@@ -342,6 +423,7 @@ class ValidatedResource(resources.ModelResource):
         for index, row in enumerate(dataset):
             if any(value is None for value in row):
                 dataset[index] = ["" if value is None else value for value in row]
+        self.read_headings(dataset)
         headers = [str(h).strip() for h in (dataset.headers or []) if h not in (None, "")]
         known = [field.column_name for field in self.get_import_fields()]
         id_columns = [self.fields[name].column_name for name in self.get_import_id_fields()]
@@ -362,6 +444,24 @@ class ValidatedResource(resources.ModelResource):
             # shows this one message instead of one per row.
             del dataset[:]
             raise ValueError(problem)
+
+    def read_headings(self, dataset) -> None:
+        """Each column by its heading as the export writes it ("Alle gemeenten"), in any
+        case and spacing, or by the field's name ("alle_gemeenten", as files made before
+        the headings were Dutch words): renamed to the export's heading, which the rows'
+        keys then are."""
+
+        def key(heading) -> str:
+            return " ".join(str(heading).replace("_", " ").split()).casefold()
+
+        columns = {}
+        for name, field in self.fields.items():
+            columns[key(name)] = field.column_name
+            columns[key(field.column_name)] = field.column_name
+        if dataset.headers:
+            dataset.headers = [
+                columns.get(key(h), h) if h not in (None, "") else h for h in dataset.headers
+            ]
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}

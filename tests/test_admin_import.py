@@ -24,10 +24,18 @@ pytestmark = pytest.mark.django_db
 
 XLSX, CSV = "0", "1"  # positions of the formats in the import form
 
+# The fields' names: what the export form's checkboxes are named after, and the headings
+# of files made before the headings were Dutch words, which the import still reads.
 ACTIE_HEADERS = [
     "id", "plan", "doelstelling", "volgorde", "omschrijving", "regierol", "actorrol",
     "alle_gemeenten", "gemeenten", "spreiding_toelichting", "van_jaar", "tot_jaar",
     "timing_tekst", "zie_ook",
+]
+# The headings the export writes and the import reads.
+ACTIE_COLUMNS = [
+    "id", "Plan", "Doelstelling", "Volgorde", "Omschrijving", "Regierol", "Actorrol",
+    "Alle gemeenten", "Gemeenten", "Toelichting bij de spreiding", "Vanaf jaar",
+    "Tot en met jaar", "Timing zoals in het plan", "Zie ook", "Actoren",
 ]
 
 
@@ -117,12 +125,13 @@ def test_actions_file_with_bad_rows_reports_them_in_dutch_and_changes_nothing(
     assert response.status_code == 200
     html = response.content.decode()
     assert "Sommige rijen bevatten fouten" in html
-    assert "rij 1 is regel 2 van het rekenblad" in html
+    assert "De rijnummers zijn die van het rekenblad: rij 1 bevat de kolomkoppen." in html
     assert "confirm_form" not in response.context or not response.context["confirm_form"]
+    # The rows as Excel numbers them: the headings are row 1.
     assert invalid_rows(response) == {
-        2: ['Er is geen doelstelling met code "SD9-OD9" in Beleidsplan cultuurregio (2020-2025).'],
-        3: ["Het eindjaar kan niet vóór het beginjaar liggen."],
-        5: ["Deze gemeenten bestaan niet: Atlantis."],
+        3: ['Er is geen doelstelling met code "SD9-OD9" in Beleidsplan cultuurregio (2020-2025).'],
+        4: ["Het eindjaar kan niet vóór het beginjaar liggen."],
+        6: ["Deze gemeenten bestaan niet: Atlantis."],
     }
     assert "Er is geen doelstelling met code &quot;SD9-OD9&quot;" in html
     assert "Het eindjaar kan niet vóór het beginjaar liggen." in html
@@ -143,9 +152,9 @@ def test_municipalities_file_with_bad_nis_code_changes_nothing(coordinator_clien
     response = preview(coordinator_client, "actoren_gemeente", upload)
 
     errors = invalid_rows(response)
-    assert sorted(errors) == [2, 3]
-    assert errors[2] == ["Een NIS-code heeft precies vijf cijfers, bv. 23027 voor Halle."]
-    assert 'Er is geen gemeente met de naam "Pajottegem".' in errors[3]
+    assert sorted(errors) == [3, 4]
+    assert errors[3] == ["Een NIS-code heeft precies vijf cijfers, bv. 23027 voor Halle."]
+    assert 'Er is geen gemeente met de naam "Pajottegem".' in errors[4]
     assert db_state() == before
 
 
@@ -158,8 +167,8 @@ def test_spreiding_conflict_and_unreadable_values_are_row_errors(coordinator_cli
     response = preview(coordinator_client, "acties_actie", upload)
 
     errors = invalid_rows(response)
-    assert errors[1] == ['Vink "alle gemeenten" aan of kies gemeenten, niet allebei.']
-    assert sorted(errors[2]) == [
+    assert errors[2] == ['Vink "alle gemeenten" aan of kies gemeenten, niet allebei.']
+    assert sorted(errors[3]) == [
         '"misschien" is geen ja of nee; schrijf ja of nee.',
         '"twintig" is geen geheel getal.',
     ]
@@ -322,9 +331,9 @@ def test_file_with_the_wrong_columns_says_so_once(coordinator_client, plan):
     response = preview(coordinator_client, "acties_actie", upload)
 
     html = response.content.decode()
-    assert "Onbekende kolom(men): naam, soort. Deze import leest de kolommen: id, plan," in html
+    assert "Onbekende kolom(men): naam, soort. Deze import leest de kolommen: id, Plan," in html
     assert "Traceback" not in html
-    assert "Rij 1" not in html
+    assert "Rij 2" not in html
     assert not Actie.objects.exists()
 
 
@@ -334,7 +343,7 @@ def test_file_without_the_name_column_says_which_column_is_missing(coordinator_c
     response = preview(coordinator_client, "actoren_gemeente", upload)
 
     html = response.content.decode()
-    assert "In het bestand ontbreekt de kolom naam, die de rijen herkenbaar maakt." in html
+    assert "In het bestand ontbreekt de kolom Naam, die de rijen herkenbaar maakt." in html
     assert Gemeente.objects.count() == 2
 
 
@@ -348,7 +357,7 @@ def test_csv_export_of_actions(coordinator_client, plan):
     )
     actie.gemeenten.set(Gemeente.objects.all())
     actie.zie_ook.set([plan.doelstellingen.get(code="SD2-OD1")])
-    fields = {f"actieresource_{name}": "on" for name in ACTIE_HEADERS}
+    fields = {f"actieresource_{name}": "on" for name in [*ACTIE_HEADERS, "actoren"]}
 
     response = coordinator_client.post(
         reverse("admin:acties_actie_export"), {"resource": "0", "format": CSV, **fields}
@@ -357,14 +366,16 @@ def test_csv_export_of_actions(coordinator_client, plan):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     text = response.content.decode("utf-8-sig")
-    assert text.splitlines()[0] == ",".join(ACTIE_HEADERS)
+    assert text.splitlines()[0] == ",".join(ACTIE_COLUMNS)
     (row,) = list(csv.DictReader(io.StringIO(text)))
     assert row == {
-        "id": str(actie.pk), "plan": str(plan.pk), "doelstelling": "SD1-OD1", "volgorde": "0",
-        "omschrijving": "Boekenstoet", "regierol": "Partners bovenlokaal bij elkaar brengen",
-        "actorrol": "Activiteiten lokaal uitvoeren", "alle_gemeenten": "nee",
-        "gemeenten": "Beersel, Halle", "spreiding_toelichting": "", "van_jaar": "2021",
-        "tot_jaar": "2022", "timing_tekst": "", "zie_ook": "SD2-OD1",
+        "id": str(actie.pk), "Plan": "Beleidsplan cultuurregio (2020-2025)",
+        "Doelstelling": "SD1-OD1", "Volgorde": "0", "Omschrijving": "Boekenstoet",
+        "Regierol": "Partners bovenlokaal bij elkaar brengen",
+        "Actorrol": "Activiteiten lokaal uitvoeren", "Alle gemeenten": "nee",
+        "Gemeenten": "Beersel, Halle", "Toelichting bij de spreiding": "",
+        "Vanaf jaar": "2021", "Tot en met jaar": "2022", "Timing zoals in het plan": "",
+        "Zie ook": "SD2-OD1", "Actoren": "",
     }
 
 

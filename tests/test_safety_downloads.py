@@ -145,8 +145,8 @@ def test_admin_csv_export_writes_formulas_as_text(coordinator_client, site):
 
     assert response.status_code == 200
     (row,) = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert row["omschrijving"] == "Eerste regel\nTweede regel"
-    assert row["regierol"] == "'=1+1"
+    assert row["Omschrijving"] == "Eerste regel\nTweede regel"
+    assert row["Regierol"] == "'=1+1"
 
 
 def test_admin_xlsx_export_with_a_control_character_works(coordinator_client, site):
