@@ -36,13 +36,16 @@ What it does, and what each number means:
    as the steering group (and whether it shows the new text), next to the median of five
    single requests of the admin's action list (a page rendered from the database every
    time: the peer).
-5. PDFs: time of the first and the second request of a version's PDF and of the annual
-   report's PDF (anonymous). The second may land on the other worker.
+5. PDFs: time of the first and the second request (anonymous) of version 2's PDF (made when
+   it was published), of version 1's PDF with its stored file removed (made on request, as
+   after a deploy that changed the templates) and of the annual report's PDF. The second
+   may land on the other worker.
 6. Staleness across processes: gunicorn restarted with 3 workers; the working nota table
    warmed (20 requests as the steering group, 20 anonymous); an action edited by another
    process; ``stale after edit: X/20`` = steering-group requests that then do not show the
    new text; a version published by another process; ``stale after publish: Y/20`` =
    anonymous requests of the nota table that do not show the new version's text.
+   Also the time publishing took, with the downloads it makes on commit.
 7. Always (also after a failure or Ctrl-C): stops gunicorn, drops the database, removes the
    temporary directory.
 """
@@ -406,13 +409,15 @@ print("BENCH-JSON:" + json.dumps({"ok": True}))
 """
 
 PUBLISH = r"""
-import json
+import json, time
 from django.contrib.auth.models import User
 from beleidsplan.models import Beleidsplan
 from beleidsplan.services import publish_version
-versie = publish_version(plan=Beleidsplan.objects.get(pk=%(plan)d), naam=%(naam)r,
-                         user=User.objects.get(username=%(user)r))
-print("BENCH-JSON:" + json.dumps({"nummer": versie.nummer}))
+plan, user = Beleidsplan.objects.get(pk=%(plan)d), User.objects.get(username=%(user)r)
+started = time.monotonic()
+versie = publish_version(plan=plan, naam=%(naam)r, user=user)  # with what runs on commit
+print("BENCH-JSON:" + json.dumps({"nummer": versie.nummer,
+                                  "seconds": time.monotonic() - started}))
 """
 
 
@@ -536,7 +541,16 @@ def cold_after_edit(project: Project, d: dict, cookies: dict) -> None:
 def pdf_times(project: Project, d: dict) -> None:
     say("\nPDFs (anonymous): first and second request")
     p = f"/plan/{d['plan']}"
-    for name, path in (("version 2 PDF", f"{p}/versies/2/plan.pdf"),
+    # Version 1's PDF as after a deploy that changed the templates: its stored file gone,
+    # so the first request makes it. Version 2's was made when it was published.
+    sql = (
+        "DELETE FROM beleidsplan_renderedfile WHERE family = (SELECT plan_id || ':versie-' "
+        f"|| id || ':pdf' FROM beleidsplan_planversie WHERE plan_id = {d['plan']} AND nummer = 1)"
+    )
+    subprocess.run(["psql", *PG, "-d", project.database, "-qc", sql],
+                   check=True, capture_output=True, timeout=60)
+    for name, path in (("version 2 PDF (made at publishing)", f"{p}/versies/2/plan.pdf"),
+                       ("version 1 PDF (made on request)", f"{p}/versies/1/plan.pdf"),
                        ("annual report 2021 PDF", f"{p}/jaarverslag/2021.pdf")):
         parts = []
         for attempt in ("first", "second"):
@@ -548,7 +562,7 @@ def pdf_times(project: Project, d: dict) -> None:
             kind = response.header("Content-Type")
             parts.append(f"{attempt}: {_ms(response.seconds)} (status {response.status}, "
                          f"{len(response.body)} bytes, {kind})")
-        say(f"  {name:<24} " + "; ".join(parts) + f"  {path}")
+        say(f"  {name:<36} " + "; ".join(parts) + f"  {path}")
 
 
 def _many(project, path, cookie, n=20, parallel=3) -> list[Response | Exception]:
@@ -580,11 +594,12 @@ def staleness(project: Project, d: dict, cookies: dict) -> None:
     marker = "BENCHSTALE" + secrets.token_hex(4)
     project.shell(EDIT % {"actie": d["actie"], "marker": marker})
     say(f"  stale after edit: {_stale(_many(project, nota, steering), marker)}")
-    nummer = project.shell(
+    published = project.shell(
         PUBLISH % {"plan": d["plan"], "naam": "Benchmark", "user": COORDINATOR[0]}
-    )["nummer"]
+    )
     say(f"  stale after publish: {_stale(_many(project, nota, None), marker)}"
-        f"  (version {nummer}, anonymous)")
+        f"  (version {published['nummer']}, anonymous; publishing, with the version's"
+        f" downloads, took {_ms(published['seconds'])})")
 
 
 # --- Main -------------------------------------------------------------------------------------
