@@ -1,3 +1,4 @@
+import gc
 import os
 from importlib import import_module
 
@@ -11,3 +12,8 @@ application = get_wsgi_application()
 # import the views, and the downloads import WeasyPrint (about half a second), which would
 # otherwise slow the first request a worker serves, or the first PDF a visitor asks for.
 import_module(settings.ROOT_URLCONF)
+
+# What was loaded so far (Django, the URLs and views, WeasyPrint: most of a worker's
+# objects) stays for the worker's life: take it out of the garbage collector's full
+# collections, which otherwise walk it again and again while a big page or a PDF is made.
+gc.freeze()
