@@ -119,6 +119,14 @@ class SendBackForm(forms.Form):
         return opmerking
 
 
+def _person(user) -> str:
+    """A user as the coordinator knows them: name and e-mail address, or the login."""
+    if user is None:
+        return "—"
+    name = user.get_full_name() or user.get_username()
+    return f"{name} <{user.email}>" if user.email else name
+
+
 @admin.register(Voortgangsrapport)
 class VoortgangsrapportAdmin(admin.ModelAdmin):
     list_display = [
@@ -138,8 +146,8 @@ class VoortgangsrapportAdmin(admin.ModelAdmin):
     fields = [
         "actie", "actor", "periode", "status", "percentage", "wat_gedaan",
         "aantal_activiteiten", "aantal_deelnemers", "gemeenten_list", "links_list",
-        "fase", "opmerking", "aangemaakt_door", "aangemaakt_op", "ingediend_op",
-        "beoordeeld_door", "beoordeeld_op",
+        "fase", "opmerking", "aangemaakt_door_naam", "aangemaakt_op", "ingediend_op",
+        "beoordeeld_door_naam", "beoordeeld_op",
     ]
     readonly_fields = fields
     inlines = [BijlageInline]
@@ -175,6 +183,16 @@ class VoortgangsrapportAdmin(admin.ModelAdmin):
     @admin.display(description=_("period"), ordering="jaar")
     def periode(self, rapport):
         return rapport.periode_label
+
+    # Who wrote and who reviewed, as names: Django would link a user to the user admin,
+    # which a coordinator may not open (403).
+    @admin.display(description=_("created by"))
+    def aangemaakt_door_naam(self, rapport):
+        return _person(rapport.aangemaakt_door)
+
+    @admin.display(description=_("reviewed by"))
+    def beoordeeld_door_naam(self, rapport):
+        return _person(rapport.beoordeeld_door)
 
     @admin.display(description=_("municipalities where it happened"))
     def gemeenten_list(self, rapport):

@@ -411,6 +411,25 @@ def test_report_change_page_is_read_only_with_review_buttons(coordinator_client,
     )
 
 
+def test_the_report_names_who_wrote_and_reviewed_it_without_a_link_the_coordinator_cannot_open(
+    coordinator_client, coordinator, partner_a, site
+):
+    partner_a.first_name, partner_a.last_name = "Ann", "Peeters"
+    partner_a.save()
+    site.approved.aangemaakt_door = partner_a
+    site.approved.beoordeeld_door = coordinator
+    site.approved.save()
+
+    html = coordinator_client.get(
+        reverse("admin:acties_voortgangsrapport_change", args=[site.approved.pk])
+    ).content.decode()
+
+    assert "Ann Peeters &lt;partner_a@example.org&gt;" in html
+    assert "/admin/auth/user/" not in html
+    user_page = reverse("admin:auth_user_change", args=[partner_a.pk])
+    assert coordinator_client.get(user_page).status_code == 403
+
+
 def test_approve_through_the_confirmation_page(coordinator_client, site, mailoutbox):
     url = reverse("admin:acties_voortgangsrapport_approve", args=[site.submitted.pk])
     page = coordinator_client.get(url)
