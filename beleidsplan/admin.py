@@ -8,19 +8,25 @@ tree's DraggableMPTTAdmin, then ModelAdmin.
 """
 
 from functools import partial
+from urllib.parse import urlencode
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from mptt.admin import DraggableMPTTAdmin, MPTTAdminForm
+from mptt.exceptions import InvalidMove
 
 from acties.models import Actie
 from cultuurregio.admin import (
@@ -250,27 +256,88 @@ class DoelstellingAdmin(
         # the tree changes through moves and the form, which keep it whole.
         return True
 
-    # Drag and drop
+    # Drag and drop, and its undo
 
     def changelist_view(self, request, extra_context=None):
+        moving = request.method == "POST" and request.POST.get("cmd") == "move_node"
+        before = _place_of(request.POST.get("cut_item")) if moving else None
         response = super().changelist_view(request, extra_context)
-        if (
-            request.method == "POST"
-            and request.POST.get("cmd") == "move_node"
-            and response.status_code == 200
-            and response.content.startswith(b"OK")
-        ):
-            self.record_move(request, request.POST.get("cut_item"))
+        if moving and response.status_code == 200 and response.content.startswith(b"OK"):
+            goal = self.record_move(
+                request, request.POST.get("cut_item"), gettext("Moved in the goal tree")
+            )
+            if before is not None:
+                undo = reverse("admin:beleidsplan_doelstelling_undo_move", args=[goal.pk])
+                messages.info(request, format_html(
+                    '{} <a href="{}?{}">{}</a>',
+                    gettext("%(goal)s now has the code %(code)s.")
+                    % {"goal": Truncator(goal.formulering).chars(60), "code": goal.code},
+                    undo, urlencode(before), gettext("Undo this move"),
+                ))
         return response
 
-    def record_move(self, request, pk) -> None:
+    def record_move(self, request, pk, reason: str) -> Doelstelling:
         """mptt moves with queryset updates, which the audit trail does not see: record
         the moved goal's new place (parent, refreshed code) with the user. Two queries."""
         goal = Doelstelling.objects.get(pk=pk)
         Doelstelling.history.bulk_history_create(
-            [goal], update=True, default_user=request.user,
-            default_change_reason=gettext("Moved in the goal tree"),
+            [goal], update=True, default_user=request.user, default_change_reason=reason,
         )
+        return goal
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/terugzetten/",
+                self.admin_site.admin_view(self.undo_move_view),
+                name="beleidsplan_doelstelling_undo_move",
+            ),
+            *super().get_urls(),
+        ]
+
+    def undo_move_view(self, request, pk: int):
+        """Put a goal back where it was before a drag and drop: ``?ouder=`` (its parent
+        then, empty for an SD) and ``?na=`` (the goal it followed, empty when first). A
+        confirmation page, then the move, checked against the tree as it is now."""
+        goal = self.get_object(request, str(pk))
+        if goal is None:
+            raise Http404
+        if not self.has_change_permission(request, goal):
+            raise PermissionDenied
+        changelist = reverse("admin:beleidsplan_doelstelling_changelist") + (
+            f"?plan__id__exact={goal.plan_id}"
+        )
+        try:
+            parent, after = _earlier_place(goal, request.GET.get("ouder"), request.GET.get("na"))
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect(changelist)
+        if request.method == "POST":
+            try:
+                with transaction.atomic():
+                    if after is not None:
+                        goal.move_to(after, "right")
+                    elif parent is not None:
+                        goal.move_to(parent, "first-child")
+                    else:
+                        first = _siblings(goal.plan_id, None).exclude(pk=goal.pk).first()
+                        if first is not None:
+                            goal.move_to(first, "left")
+                    goal = self.record_move(request, goal.pk, gettext("Move undone"))
+            except InvalidMove as refusal:  # the tree's own rules, as for a drag and drop
+                messages.error(request, str(refusal))
+                return redirect(changelist)
+            messages.success(
+                request, gettext("%(goal)s is back in its earlier place, as %(code)s.")
+                % {"goal": Truncator(goal.formulering).chars(60), "code": goal.code},
+            )
+            return redirect(changelist)
+        return TemplateResponse(request, "admin/beleidsplan/doelstelling/undo_move.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Undo the move of %(code)s?") % {"code": goal.code},
+            "goal": goal, "parent": parent, "after": after, "changelist": changelist,
+        })
 
     def delete_selected_tree(self, modeladmin, request, queryset):
         # mptt's bulk delete deletes on the confirming POST without looking at protected
@@ -283,6 +350,52 @@ class DoelstellingAdmin(
             with transaction.atomic():
                 return super().delete_selected_tree(modeladmin, request, queryset)
         return super().delete_selected_tree(modeladmin, request, queryset)
+
+
+def _siblings(plan_id: int, parent_id: int | None):
+    """The goals of a plan under one parent (its SDs for None), in the tree's order."""
+    return Doelstelling.objects.filter(plan_id=plan_id, parent_id=parent_id).order_by(
+        "tree_id", "lft"
+    )
+
+
+def _place_of(pk) -> dict | None:
+    """Where goal ``pk`` stands now, as the undo link's query: its parent and the goal it
+    follows. Two queries; None for a goal that does not exist."""
+    goal = Doelstelling.objects.filter(pk=pk).only("pk", "plan_id", "parent_id").first()
+    if goal is None:
+        return None
+    earlier = list(_siblings(goal.plan_id, goal.parent_id).values_list("pk", flat=True))
+    index = earlier.index(goal.pk)
+    return {"ouder": goal.parent_id or "", "na": earlier[index - 1] if index else ""}
+
+
+def _earlier_place(goal: Doelstelling, ouder: str | None, na: str | None):
+    """The parent and the preceding goal of an undo link, checked against the tree now:
+    both in the goal's plan, the goal not moved under itself, ``na`` still under
+    ``ouder``, a goal with operational goals not put under another. Raises
+    ValidationError (Dutch) when the place no longer exists."""
+    gone = ValidationError(gettext(
+        "The earlier place of %(code)s no longer exists: the tree changed since. Drag the "
+        "goal to where it belongs."
+    ) % {"code": goal.code})
+
+    def read(value):
+        if not value:
+            return None
+        if not str(value).isdigit():
+            raise gone
+        found = Doelstelling.objects.filter(pk=int(value), plan_id=goal.plan_id).first()
+        if found is None or found.pk == goal.pk or found.is_descendant_of(goal):
+            raise gone
+        return found
+
+    parent, after = read(ouder), read(na)
+    if parent is not None and (parent.parent_id is not None or goal.get_children().exists()):
+        raise gone
+    if after is not None and after.parent_id != (parent.pk if parent else None):
+        raise gone
+    return parent, after
 
 
 # Revision rounds, proposals and published versions.

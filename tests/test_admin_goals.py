@@ -1,6 +1,8 @@
 """The goal tree in the admin: drag and drop, refused moves and deletes, "zie ook" from the
 other side, and the history of what the coordinator changed."""
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -125,6 +127,92 @@ def test_refusal_message_is_on_the_reloaded_changelist(coordinator_client, plan)
     page = coordinator_client.get(reverse(CHANGELIST)).content.decode()
 
     assert "Een operationele doelstelling kan zelf geen operationele doelstellingen" in page
+
+
+# --- Undo of a drag and drop -------------------------------------------------------------------
+
+
+def undo_link(response) -> str:
+    """The "Deze verplaatsing ongedaan maken" link of the message after a move."""
+    for message in messages_of(response):
+        if "ongedaan maken" in message:
+            return re.search(r'href="([^"]+)"', message)[1].replace("&amp;", "&")
+    raise AssertionError(f"no undo link in {messages_of(response)}")
+
+
+def test_a_move_can_be_undone_from_the_message_after_a_confirmation(
+    coordinator_client, coordinator, plan
+):
+    before = tree(plan)
+    netwerk = goal(plan, "Netwerk")
+    moved = move(coordinator_client, netwerk, goal(plan, "Aanbod"), "last-child")
+    assert any("Netwerk heeft nu de code SD2-OD2" in m for m in messages_of(moved))
+    link = undo_link(moved)
+
+    page = coordinator_client.get(link)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "De verplaatsing van SD2-OD2 ongedaan maken?" in text
+    assert "Terug als eerste doelstelling onder SD1" in text
+    assert [row[:2] for row in tree(plan)] != [row[:2] for row in before]  # not yet
+
+    response = coordinator_client.post(link)
+
+    assert response.status_code == 302
+    assert [row[:2] for row in tree(plan)] == [row[:2] for row in before]
+    assert any("staat terug op de vorige plaats, als SD1-OD1" in m
+               for m in messages_of(response))
+    record = netwerk.history.first()
+    assert record.history_user == coordinator
+    assert record.history_change_reason == "Verplaatsing ongedaan gemaakt"
+
+
+def test_undo_puts_an_sd_back_after_the_one_it_followed(coordinator_client, plan):
+    before = tree(plan)
+    link = undo_link(move(coordinator_client, goal(plan, "Aanbod"), goal(plan, "Participatie"),
+                          "left"))
+
+    coordinator_client.post(link)
+
+    assert [row[:2] for row in tree(plan)] == [row[:2] for row in before]
+
+
+def test_undo_after_the_tree_changed_is_refused_and_changes_nothing(coordinator_client, plan):
+    netwerk, spreiden = goal(plan, "Netwerk"), goal(plan, "Spreiden")
+    link = undo_link(move(coordinator_client, spreiden, goal(plan, "Aanbod"), "last-child"))
+    # Meanwhile the goal it followed moved elsewhere.
+    move(coordinator_client, netwerk, goal(plan, "Aanbod"), "last-child")
+    before = tree(plan)
+
+    response = coordinator_client.post(link, follow=True)
+
+    assert tree(plan) == before
+    assert "De vorige plaats van SD2-OD2 bestaat niet meer" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["?ouder=abc&na=", "?ouder=999999&na=", "?ouder=&na=-1"])
+def test_undo_with_a_made_up_place_is_refused(coordinator_client, plan, query):
+    netwerk = goal(plan, "Netwerk")
+    before = tree(plan)
+    url = reverse("admin:beleidsplan_doelstelling_undo_move", args=[netwerk.pk]) + query
+
+    response = coordinator_client.post(url, follow=True)
+
+    assert tree(plan) == before
+    assert "bestaat niet meer" in response.content.decode()
+
+
+def test_undo_is_refused_to_whoever_may_not_change_goals(client, stuurgroeplid, plan):
+    netwerk = goal(plan, "Netwerk")
+    url = reverse("admin:beleidsplan_doelstelling_undo_move", args=[netwerk.pk]) + "?ouder=&na="
+    before = tree(plan)
+    client.force_login(stuurgroeplid)
+
+    response = client.post(url)
+
+    # Not staff: the admin's login page, as for every admin page.
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert tree(plan) == before
 
 
 # --- Refused deletes --------------------------------------------------------------------------
