@@ -19,7 +19,7 @@ from import_export import fields, widgets
 
 from acties.models import Actie, ActieActor
 from actoren.models import Actor, Gemeente
-from beleidsplan.resources import PLAN_COLUMN, GoalCodesWidget, GoalCodeWidget
+from beleidsplan.resources import PLAN_COLUMN, GoalCodesWidget, GoalCodeWidget, PlanWidget
 from cultuurregio.spreadsheets import StrictManyToManyWidget, ValidatedResource
 
 
@@ -96,17 +96,24 @@ class ActorRolesWidget(widgets.Widget):
         return found
 
     def render(self, value, obj=None, **kwargs) -> str:
-        """``value``: the action's ActieActor rows; leads first, then by name."""
-        if not value:
+        """``value``: the action's ``betrokkenen`` (prefetched for the export); leads
+        first, then by name."""
+        if value is None or value.instance.pk is None:  # a new action (the preview's diff)
             return ""
         rows = sorted(
-            value, key=lambda b: (b.rol != ActieActor.Rol.TREKKER, b.actor.naam.casefold())
+            value.all(), key=lambda b: (b.rol != ActieActor.Rol.TREKKER, b.actor.naam.casefold())
         )
         return f"{self.SEPARATOR} ".join(f"{b.actor.naam} ({b.rol})" for b in rows)
 
 
 class ActieResource(ValidatedResource):
-    plan = fields.Field(column_name=PLAN_COLUMN, readonly=True)
+    # Read-only for the library: "Plan" is read by the goal's widget (the code is the
+    # plan's), "Actoren" in validate_row and written in save_m2m, each ActieActor row saved
+    # on its own (history, role). Through the attributes, the preview's diff shows them.
+    plan = fields.Field(
+        attribute="doelstelling__plan", column_name=PLAN_COLUMN, widget=PlanWidget(),
+        readonly=True,
+    )
     doelstelling = fields.Field(
         attribute="doelstelling", column_name="Doelstelling", widget=GoalCodeWidget()
     )
@@ -118,9 +125,10 @@ class ActieResource(ValidatedResource):
         ),
     )
     zie_ook = fields.Field(attribute="zie_ook", column_name="Zie ook", widget=GoalCodesWidget())
-    # Not a model attribute: read in validate_row, written in save_m2m, with each
-    # ActieActor row saved on its own (history, role).
-    actoren = fields.Field(column_name="Actoren", widget=ActorRolesWidget())
+    actoren = fields.Field(
+        attribute="betrokkenen", column_name="Actoren", widget=ActorRolesWidget(),
+        readonly=True,
+    )
 
     HEADINGS = {
         "volgorde": "Volgorde", "omschrijving": "Omschrijving", "regierol": "Regierol",
@@ -139,12 +147,6 @@ class ActieResource(ValidatedResource):
         import_id_fields = ["id"]  # as the library expects: the column may be absent
         clean_model_instances = True
         skip_unchanged = True
-
-    def dehydrate_plan(self, actie):
-        return str(actie.doelstelling.plan) if actie.doelstelling_id else ""
-
-    def dehydrate_actoren(self, actie):
-        return self.fields["actoren"].widget.render(actie.betrokkenen.all())
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)

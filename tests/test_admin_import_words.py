@@ -205,7 +205,11 @@ def test_the_actors_column_is_read_back_with_roles(coordinator_client, coordinat
     )
 
     response = preview(coordinator_client, "acties_actie", save_sheet(sheet))
-    assert [row.number for row in response.context["result"].changed_rows()] == [2]
+    (changed,) = response.context["result"].changed_rows()
+    assert changed.number == 2
+    # The preview shows the actors before and after, in the column "Actoren".
+    actors_cell = changed.diff[ACTIE_COLUMNS.index("Actoren")]
+    assert "Regiobib (partner)" in actors_cell
     confirm(coordinator_client, "acties_actie", response)
 
     assert sorted(
@@ -313,3 +317,45 @@ def test_the_import_help_names_the_buttons_as_they_read(coordinator_client, seed
     export_button = button(export_page, r'<input type="submit" class="default" value="([^"]+)">')
     assert f'klik op "{export_button}"' in export_page
     assert f'met "{import_link}" boven de lijst' in export_page
+
+
+# --- CSV and errors that are no validation error ---------------------------------------------
+
+
+def test_a_csv_row_is_numbered_as_its_line(coordinator_client, seed):
+    from .test_admin_import import CSV
+
+    content = (
+        "Omschrijving;Doelstelling;Alle gemeenten\r\n"
+        "Eerste;SD1-OD1;ja\r\n"
+        "Tweede;SD1-OD1;jawel\r\n"
+    ).encode("utf-8-sig")
+    upload = SimpleUploadedFile("acties.csv", content, content_type="text/csv")
+
+    response = preview(coordinator_client, "acties_actie", upload, CSV)
+
+    assert invalid_rows(response) == {3: ['"jawel" is geen ja of nee; schrijf ja of nee.']}
+    assert Actie.objects.count() == 79
+
+
+def test_an_unexpected_error_names_the_row_excel_shows(coordinator_client, seed, monkeypatch):
+    from beleidsplan.resources_acties import ActieResource
+
+    save_instance = ActieResource.save_instance
+
+    def failing_save(self, instance, *args, **kwargs):
+        if instance.omschrijving == "Kapot":
+            raise RuntimeError("De schijf is vol.")
+        return save_instance(self, instance, *args, **kwargs)
+
+    monkeypatch.setattr(ActieResource, "save_instance", failing_save)
+    sheet = open_sheet(export_actions(coordinator_client))
+    sheet.cell(row=4, column=column(sheet, "Omschrijving")).value = "Kapot"
+    before = db_state()
+
+    response = preview(coordinator_client, "acties_actie", save_sheet(sheet))
+
+    page = text(response)
+    assert "Rij 4: De schijf is vol." in page
+    assert "Traceback" not in page
+    assert db_state() == before
