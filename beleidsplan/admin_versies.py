@@ -11,13 +11,17 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from acties.models import Actie
 from cultuurregio.admin import ConflictCheckMixin
 
 from .comparison import WERK, change_label, compare, load_side
-from .models import Beleidsplan, Herziening, Planversie, Reactie, Wijzigingsvoorstel
+from .models import Beleidsplan, Doelstelling, Herziening, Planversie, Reactie, Wijzigingsvoorstel
+from .proposals import KINDS, Kind
 from .services import ProposalNotApplicable, accept_proposal, publish_version, reject_proposal
 
 
@@ -54,6 +58,18 @@ class WijzigingsvoorstelForm(forms.ModelForm):
             self.fields["actie"].error_messages["invalid_choice"] = _(
                 "This action does not exist (anymore) in the plan. Choose one from the list."
             )
+        kind = getattr(self, "kind", None)
+        if kind is not None:
+            # The form of one kind: its labels, and the kind set before validation (the
+            # model's clean asks the kind what it needs).
+            for name, label in kind.labels.items():
+                if name in self.fields:
+                    self.fields[name].label = capfirst(label)
+            for name, text in kind.help_texts.items():
+                if name in self.fields:
+                    self.fields[name].help_text = text
+            if self.instance.pk is None:
+                self.instance.soort = kind.soort
 
 
 class OpenVoorstelInline(admin.TabularInline):
@@ -70,11 +86,16 @@ class OpenVoorstelInline(admin.TabularInline):
         "motivatie",
         "decide_links",
     ]
-    readonly_fields = ["decide_links"]
+    # The kind is chosen once, when the proposal is written (each kind has its own form).
+    readonly_fields = ["soort", "decide_links"]
     autocomplete_fields = ["doelstelling", "doel"]
     extra = 0
     show_change_link = True
     verbose_name_plural = _("open proposals")
+
+    def has_add_permission(self, request, obj=None):
+        # New proposals are written with the form of their kind (link above the inlines).
+        return False
 
     def get_queryset(self, request):
         return (
@@ -132,6 +153,18 @@ class HerzieningAdmin(ConflictCheckMixin, admin.ModelAdmin):
     list_filter = ["status", "plan"]
     search_fields = ["naam", "beschrijving"]
     inlines = [OpenVoorstelInline, BeslistVoorstelInline]
+    readonly_fields = ["add_proposal_link"]
+
+    @admin.display(description=_("new proposal"))
+    def add_proposal_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}?herziening={}">{}</a>',
+            reverse("admin:beleidsplan_wijzigingsvoorstel_add"),
+            obj.pk,
+            gettext("Write a change proposal in this round"),
+        )
 
     @admin.display(description=_("open proposals"))
     def open_count(self, obj):
@@ -201,6 +234,147 @@ class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("herziening", "doelstelling", "auteur")
+
+    # --- One form per kind ---------------------------------------------------------------
+    # Writing a proposal: choose its kind (a list of links, ?soort=), for kinds that start
+    # from the current wording choose the goal or action (?doelstelling= / ?actie=), then
+    # the form asks only that kind's fields. No JavaScript needed; the goal's and action's
+    # pages can link straight to a later step.
+
+    def _kind(self, request, obj=None) -> Kind | None:
+        if obj is not None:
+            return KINDS.get(obj.soort)
+        return KINDS.get(request.GET.get("soort", ""))
+
+    @staticmethod
+    def _subject(request) -> tuple[Doelstelling | None, Actie | None]:
+        """The goal and action named in the add URL, or None."""
+        goal = actie = None
+        if request.GET.get("doelstelling", "").isdigit():
+            goal = Doelstelling.objects.filter(pk=request.GET["doelstelling"]).first()
+        if request.GET.get("actie", "").isdigit():
+            actie = (
+                Actie.objects.select_related("doelstelling")
+                .filter(pk=request.GET["actie"])
+                .first()
+            )
+        return goal, actie
+
+    def get_fields(self, request, obj=None):
+        kind = self._kind(request, obj)
+        if kind is None:
+            return super().get_fields(request, obj)
+        if obj is None:
+            return list(kind.form_fields())
+        return ["soort", "description", *kind.form_fields(), *self.readonly_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # The kind is chosen once; another kind is another proposal.
+            readonly = ["soort", "description", *readonly]
+        return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        kind = self._kind(request, obj)
+        if kind is None:
+            return form
+        return type(form.__name__, (form,), {"kind": kind})
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        kind = self._kind(request)
+        if kind is not None:
+            goal, actie = self._subject(request)
+            # "New wording" starts from the current wording of the goal or action.
+            initial.update(kind.initial(goal=goal, actie=actie))
+        return initial
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        kind = self._kind(request)
+        if kind is None:
+            return self._choose_kind(request)
+        goal, actie = self._subject(request)
+        subject = goal if kind.starts_from == "doelstelling" else actie
+        if kind.starts_from and subject is None and request.method == "GET":
+            return self._choose_subject(request, kind)
+        extra_context = {**(extra_context or {}), "kind": kind, "subtitle": kind.label}
+        return super().add_view(request, form_url, extra_context)
+
+    def _step_context(self, request, title: str) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "herziening": request.GET.get("herziening", ""),
+        }
+
+    def _choose_kind(self, request):
+        """Step 1: the kinds, each a link to its own form (keeping ?herziening=,
+        ?doelstelling=, ?actie=)."""
+        goal, actie = self._subject(request)
+        kinds = list(KINDS.values())
+        if actie is not None:
+            kinds = [kind for kind in kinds if "actie" in kind.fields]
+        elif goal is not None:
+            kinds = [kind for kind in kinds if "doelstelling" in kind.fields]
+        keep = {
+            name: request.GET[name]
+            for name in ("herziening", "doelstelling", "actie")
+            if request.GET.get(name, "").isdigit()
+        }
+        add_url = reverse("admin:beleidsplan_wijzigingsvoorstel_add")
+        choices = [
+            {"kind": kind, "url": f"{add_url}?{urlencode({'soort': kind.soort, **keep})}"}
+            for kind in kinds
+        ]
+        return TemplateResponse(
+            request,
+            "admin/beleidsplan/wijzigingsvoorstel/choose_kind.html",
+            {
+                **self._step_context(request, gettext("What kind of change do you propose?")),
+                "goal_kinds": [c for c in choices if not c["kind"].about_action],
+                "action_kinds": [c for c in choices if c["kind"].about_action],
+                "goal": goal,
+                "actie": actie,
+            },
+        )
+
+    def _choose_subject(self, request, kind: Kind):
+        """Step 2, for kinds that start from the current wording: which goal or action."""
+        plans = Beleidsplan.objects.all()
+        if request.GET.get("herziening", "").isdigit():
+            plans = plans.filter(herzieningen__pk=request.GET["herziening"])
+        groups = []
+        for plan in plans.order_by("-van_jaar", "pk"):
+            if kind.starts_from == "actie":
+                rows = Actie.objects.filter(doelstelling__plan=plan).select_related(
+                    "doelstelling"
+                ).order_by("doelstelling__tree_id", "doelstelling__lft", "volgorde", "pk")
+            else:
+                rows = Doelstelling.objects.filter(plan=plan).order_by("tree_id", "lft")
+            groups.append({"plan": plan, "rows": list(rows)})
+        field = Wijzigingsvoorstel._meta.get_field(kind.starts_from)
+        return TemplateResponse(
+            request,
+            "admin/beleidsplan/wijzigingsvoorstel/choose_subject.html",
+            {
+                **self._step_context(request, kind.label),
+                "kind": kind,
+                "name": kind.starts_from,
+                "label": capfirst(kind.labels.get(kind.starts_from, field.verbose_name)),
+                "groups": groups,
+                "back_url": reverse("admin:beleidsplan_wijzigingsvoorstel_add"),
+            },
+        )
+
+    @admin.display(description=_("what it does"))
+    def description(self, obj):
+        kind = KINDS.get(obj.soort)
+        return kind.describe(obj) if kind is not None else "—"
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and not obj.is_open:
@@ -276,7 +450,7 @@ class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
     def _decide(self, request, pk, *, accept: bool):
         voorstel = get_object_or_404(
             Wijzigingsvoorstel.objects.select_related(
-                "herziening", "doelstelling", "doel", "actie"
+                "herziening", "doelstelling", "doel", "actie__doelstelling"
             ),
             pk=pk,
         )
@@ -319,6 +493,7 @@ class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
                 "voorstel": voorstel,
+                "description": self.description(voorstel),
                 "accept": accept,
                 "title": gettext("Accept this proposal?")
                 if accept
@@ -452,19 +627,56 @@ class PlanversieAdmin(admin.ModelAdmin):
 
 def _changes_since_last(plan: Beleidsplan) -> dict:
     """What publishing would add: the comparison of the last version with the working
-    state, as counts per kind of change."""
-    last = plan.versies.order_by("-nummer").first()
+    state, as counts per kind of change and one line per goal or action that changed,
+    with the link to that comparison on the site; and the proposals accepted since the
+    last version, each described by its kind."""
+    last = plan.versies.defer("document").order_by("-nummer").first()
     if last is None:
         return {"first": True, "counts": {}}
     doc = compare(plan, load_side(plan, last.nummer), load_side(plan, WERK))
     counts: dict[str, int] = {}
-    for entry in doc["doelstellingen"] + doc["acties"]:
-        for kind in entry["wijzigingen"]:
-            label = change_label(kind)
-            counts[label] = counts.get(label, 0) + 1
+    changes = []
+    sections = ((gettext("goal"), doc["doelstellingen"]), (gettext("action"), doc["acties"]))
+    for what, entries in sections:
+        for entry in entries:
+            labels = [change_label(kind) for kind in entry["wijzigingen"]]
+            for label in labels:
+                counts[label] = counts.get(label, 0) + 1
+            before, after = entry["van"], entry["naar"]
+            changes.append(
+                {
+                    "what": what,
+                    "before": _where(before),
+                    "after": _where(after),
+                    "kinds": ", ".join(labels),
+                    "text": (after or before)["formulering"],
+                }
+            )
+    accepted = (
+        Wijzigingsvoorstel.objects.filter(
+            herziening__plan=plan,
+            status=Wijzigingsvoorstel.Status.AANVAARD,
+            beslist_op__gt=last.gepubliceerd_op,
+        )
+        .select_related("doelstelling", "doel", "actie__doelstelling")
+        .order_by("beslist_op", "pk")
+    )
+    compare_url = reverse("plan:vergelijk", args=[plan.pk])
     return {
         "first": False,
         "last": last,
         "counts": counts,
-        "total": len(doc["doelstellingen"]) + len(doc["acties"]),
+        "total": len(changes),
+        "changes": changes,
+        "proposals": [
+            KINDS[p.soort].describe(p) if p.soort in KINDS else str(p) for p in accepted
+        ],
+        "compare_url": f"{compare_url}?{urlencode({'van': last.nummer, 'naar': WERK})}",
     }
+
+
+def _where(side: dict | None) -> str:
+    """Where a goal or action is on one side: its code, or its OD's code."""
+    if side is None:
+        return ""
+    return side["code"] or side["ouder"] or ""

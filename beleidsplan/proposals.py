@@ -147,6 +147,9 @@ class Kind:
     help_texts: ClassVar[dict[str, Promise]] = {}
     #: The proposal is about an action (its subject is ``actie``), not a goal.
     about_action: ClassVar[bool] = False
+    #: The form starts from the current wording of this subject ("doelstelling" or
+    #: "actie"): the admin asks which one before showing the form.
+    starts_from: ClassVar[str | None] = None
     #: What a coordinator reads when choosing the kind.
     explanation: ClassVar[Promise | str] = ""
 
@@ -235,6 +238,7 @@ class Herformuleren(GoalKind):
     soort = S.HERFORMULEREN
     fields = ("doelstelling", "nieuwe_formulering", "nieuwe_tagline", "nieuw_transversaal")
     labels = {"doelstelling": _("goal to reword")}
+    starts_from = "doelstelling"
     help_texts = {"nieuwe_formulering": _("Starts from the current wording: edit it.")}
     explanation = _("A new wording, short title or cross-cutting mark for a goal.")
 
@@ -557,6 +561,7 @@ class ActieNaarOd(ActionKind):
         "nieuwe_formulering": _("wording of the new operational goal"),
     }
     help_texts = {"nieuwe_formulering": _("Starts from the action's description: edit it.")}
+    starts_from = "actie"
     explanation = _("An action becomes an operational goal of its own.")
 
     def initial(self, *, goal, actie):
@@ -716,6 +721,7 @@ class ActieHerformuleren(ActionKind):
     soort = S.ACTIE_HERFORMULEREN
     fields = ("actie", "nieuwe_formulering")
     labels = {"actie": _("action to reword"), "nieuwe_formulering": _("new description")}
+    starts_from = "actie"
     help_texts = {"nieuwe_formulering": _("Starts from the current description: edit it.")}
     explanation = _("A new description for an action.")
 
@@ -744,8 +750,14 @@ class ActieHerformuleren(ActionKind):
         return {"acties": [actie.pk]}
 
     def describe(self, voorstel):
-        return gettext('Reword %(actie)s: "%(text)s"') % {
-            "actie": _action_label(voorstel),
+        # The description it had when the proposal was written: after accepting, the
+        # action's own text is already the new one.
+        current = voorstel.actie if voorstel.actie_id else None
+        old = voorstel.basis_formulering or (current.omschrijving if current else "")
+        code = current.doelstelling.code if current else "?"
+        return gettext('Reword the action "%(old)s" of %(code)s: "%(text)s"') % {
+            "old": old if len(old) <= 80 else old[:79] + "…",
+            "code": code,
             "text": voorstel.nieuwe_formulering.strip(),
         }
 
