@@ -100,8 +100,11 @@ class ActorRolesWidget(widgets.Widget):
         first, then by name."""
         if value is None or value.instance.pk is None:  # a new action (the preview's diff)
             return ""
+        rows = value.all()
+        if rows._result_cache is None:  # not prefetched (the preview's diff): one query
+            rows = rows.select_related("actor")
         rows = sorted(
-            value.all(), key=lambda b: (b.rol != ActieActor.Rol.TREKKER, b.actor.naam.casefold())
+            rows, key=lambda b: (b.rol != ActieActor.Rol.TREKKER, b.actor.naam.casefold())
         )
         return f"{self.SEPARATOR} ".join(f"{b.actor.naam} ({b.rol})" for b in rows)
 
@@ -147,6 +150,10 @@ class ActieResource(ValidatedResource):
         import_id_fields = ["id"]  # as the library expects: the column may be absent
         clean_model_instances = True
         skip_unchanged = True
+
+    def get_queryset(self):
+        # The rows an import updates, with what the preview's "Plan" column reads.
+        return Actie.objects.select_related("doelstelling__plan")
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)

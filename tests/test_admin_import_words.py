@@ -359,3 +359,27 @@ def test_an_unexpected_error_names_the_row_excel_shows(coordinator_client, seed,
     assert "Rij 4: De schijf is vol." in page
     assert "Traceback" not in page
     assert db_state() == before
+
+
+def test_municipalities_exported_and_imported_unchanged_change_nothing(
+    coordinator_client, seed
+):
+    names = ["naam", "nis_code", "faciliteitengemeente", "opgegaan_in", "fusiedatum"]
+    response = coordinator_client.post(
+        reverse("admin:actoren_gemeente_export"),
+        {"resource": "0", "format": XLSX, **{f"gemeenteresource_{n}": "on" for n in names}},
+    )
+    sheet = open_sheet(response.content)
+    assert [cell.value for cell in sheet[1]] == [
+        "Naam", "NIS-code", "Faciliteitengemeente", "Opgegaan in", "Fusiedatum",
+    ]
+    assert {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)} <= {"ja", "nee"}
+
+    response = preview(
+        coordinator_client, "actoren_gemeente",
+        SimpleUploadedFile("gemeenten.xlsx", response.content),
+    )
+
+    result = response.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.changed_rows() == []
