@@ -301,7 +301,7 @@ class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
         subject = goal if kind.starts_from == "doelstelling" else actie
         if kind.starts_from and subject is None and request.method == "GET":
             return self._choose_subject(request, kind)
-        extra_context = {**(extra_context or {}), "kind": kind, "subtitle": kind.label}
+        extra_context = {**(extra_context or {}), "kind": kind, "subtitle": capfirst(kind.label)}
         return super().add_view(request, form_url, extra_context)
 
     def _step_context(self, request, title: str) -> dict:
@@ -362,7 +362,7 @@ class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
             request,
             "admin/beleidsplan/wijzigingsvoorstel/choose_subject.html",
             {
-                **self._step_context(request, kind.label),
+                **self._step_context(request, capfirst(kind.label)),
                 "kind": kind,
                 "name": kind.starts_from,
                 "label": capfirst(kind.labels.get(kind.starts_from, field.verbose_name)),
