@@ -201,7 +201,7 @@ class DoelstellingAdmin(
     def get_fields(self, request, obj=None):
         fields = [
             "plan", "parent", "code", "formulering", "tagline", "transversaal",
-            "toelichting", "spreiding",
+            "toelichting", "spreiding", "werknotitie",
         ]
         if obj is not None:
             fields.append("zie_ook_acties_list")

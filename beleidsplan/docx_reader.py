@@ -23,7 +23,7 @@ dropped row). What it does with Word's own ways:
   (insertions kept, deletions left out). Text boxes and field codes are left out.
 - Revision notes: a line starting with "➤", or a paragraph whose list bullet is an arrow
   (as the seed's notes were), reaches the parser as "➤ ..." and is kept in the goal's
-  explanation (toelichting), never in a wording.
+  coordinator's note (werknotitie, admin only), never in a wording or the explanation.
 - Outside the tables: text is not plan data and is ignored, except
   - a heading that names an SD ("Strategische doelstelling 2", "SD 2: ..."): it works as a
     table's "doelstelling N" header (the SD that follows is checked against its number, and

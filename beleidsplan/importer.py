@@ -146,7 +146,7 @@ class ParsedGoal(_Row):
         return self.text("spreiding")
 
     @property
-    def toelichting(self) -> str:
+    def werknotitie(self) -> str:
         return "\n".join(self.notes)
 
 
@@ -567,7 +567,8 @@ class _Parser:
 
     def take_notes(self, goal: ParsedGoal, line: int, cell: str) -> str:
         """Keep the cell's revision notes (lines starting with ➤, as "➤ SD 2 OD1 > =
-        aanbod") in ``goal``'s explanation, with a warning; return the rest of the cell.
+        aanbod") in ``goal``'s coordinator's note, with a warning; return the rest of the
+        cell.
 
         A text nota's cell is one line; a Word cell may hold the note below the wording.
         """
@@ -581,7 +582,7 @@ class _Parser:
                 goal.notes.append(part)
                 self.warn(line, _(
                     "Revision note “%(text)s” was not added to the wording; it was kept in "
-                    "the explanation of %(code)s."
+                    "the coordinator's note of %(code)s (not shown on the site)."
                 ) % {"text": _snippet(part), "code": goal.code})
             else:
                 rest.append(part)
@@ -602,13 +603,13 @@ class _Parser:
             ) % {"column": column})
             return None
         # A goal has no regierol, actorrol or timing of its own; keep the text where the
-        # coordinator will see it.
+        # coordinator will see it, and readers will not.
         goal.notes.append(f"{column}: {text}")
         self.warn(line, _(
-            "A goal has no %(column)s; the text “%(text)s” was kept in the explanation "
-            "of %(code)s."
+            "A goal has no %(column)s; the text “%(text)s” was kept in the coordinator's "
+            "note of %(code)s (not shown on the site)."
         ) % {"column": column, "text": _snippet(text), "code": goal.code})
-        return "toelichting"
+        return "werknotitie"
 
     def extra_cell(self, line: int, index: int, text: str) -> None:
         self.warn(line, _(
@@ -982,7 +983,7 @@ def _save_goal(audited, plan: Beleidsplan, goal: ParsedGoal, *, parent) -> Doels
             parent=parent,
             formulering=goal.formulering,
             spreiding=goal.spreiding,
-            toelichting=goal.toelichting,
+            werknotitie=goal.werknotitie,
         )
     )
     instance.save()

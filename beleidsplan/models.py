@@ -206,6 +206,15 @@ class Doelstelling(MPTTModel):
     )
     toelichting = models.TextField(_("explanation"), blank=True)
     spreiding = models.TextField(_("spreading"), blank=True)
+    # Notes that are not part of the plan: revision notes and margin text an import found
+    # beside the goal. Shown in the admin only, never on the site or in open data.
+    werknotitie = models.TextField(
+        _("coordinator's note"), blank=True,
+        help_text=_(
+            "Not shown on the site or in downloads: revision notes and margin text from an "
+            "imported nota, reminders. Copy what readers should see to the explanation."
+        ),
+    )
 
     history = HistoricalRecords(
         excluded_fields=["lft", "rght", "tree_id", "level"],

@@ -160,9 +160,9 @@ def test_word_italic_wordings_are_plain_text(imported):
 
 
 @pytest.mark.parametrize("layout", ["per_sd", "one_table"])
-def test_word_revision_note_is_kept_in_the_explanation(imported, layout):
+def test_word_revision_note_is_kept_in_the_coordinators_note(imported, layout):
     od = Doelstelling.objects.get(plan=imported.plans[layout], code="SD1-OD2")
-    assert od.toelichting == "➤ SD 2 OD1 > = aanbod"
+    assert od.werknotitie == "➤ SD 2 OD1 > = aanbod"
     assert "➤" not in od.formulering
 
 
@@ -244,7 +244,7 @@ def test_revision_note_as_a_paragraph_in_the_wording_cell_goes_to_the_explanatio
     ))
     od = report.goals[0].children[0]
     assert od.formulering == "Netwerk verkennen"
-    assert od.toelichting == "➤ Naar SD 2"
+    assert od.werknotitie == "➤ Naar SD 2"
 
 
 def test_arrow_bullet_paragraph_is_a_revision_note():
@@ -275,7 +275,7 @@ def test_arrow_bullet_paragraph_is_a_revision_note():
     document.save(buffer)
     od = read(buffer.getvalue()).goals[0].children[0]
     assert od.formulering == "Netwerk verkennen"
-    assert od.toelichting == "➤ Naar SD 2: aanbod"
+    assert od.werknotitie == "➤ Naar SD 2: aanbod"
 
 
 def _element(xml: str):

@@ -179,10 +179,11 @@ def test_seed_timing_and_spreiding(seeded):
     assert all(a.alle_gemeenten and not a.spreiding_toelichting for a in acties)
 
 
-def test_seed_revision_note_goes_to_toelichting_not_wording(seeded):
+def test_seed_revision_note_goes_to_the_coordinators_note_not_wording_or_explanation(seeded):
     od = goal(seeded.plan, "SD1-OD2")
-    assert od.toelichting == "➤ SD 2 OD1 > = aanbod"
+    assert od.werknotitie == "➤ SD 2 OD1 > = aanbod"
     assert "➤" not in od.formulering
+    assert od.toelichting == ""
     assert any(
         "herzieningsnotitie “➤ SD 2 OD1 > = aanbod”" in m and "SD1-OD2" in m
         for m in messages_at(seeded.report.warnings, 205)
@@ -429,7 +430,7 @@ def test_continuation_rows_append_to_each_column():
     assert any("Vervolg van de rij op regel 5" in m for m in messages_at(parsed.warnings, 7))
 
 
-def test_revision_mark_in_a_continuation_row_goes_to_the_goal_explanation():
+def test_revision_mark_in_a_continuation_row_goes_to_the_goals_note():
     parsed = parse_nota(table(
         "SD1\tEen\t\t\t\t",
         "SD1 OD1\tSpreiden\t-\t\talle gemeenten\t",
@@ -439,16 +440,17 @@ def test_revision_mark_in_a_continuation_row_goes_to_the_goal_explanation():
     ))
     (od,) = parsed.operationele
     assert od.formulering == "Spreiden"
-    assert od.toelichting == "➤ SD 2 OD1 > = aanbod\n➤ naar SD 3"
+    assert od.werknotitie == "➤ SD 2 OD1 > = aanbod\n➤ naar SD 3"
     assert parsed.acties[0].omschrijving == "Doen"
     assert any("het “-” in die kolom is genegeerd" in m for m in messages_at(parsed.warnings, 3))
 
 
-def test_goal_row_text_in_regierol_is_kept_in_the_explanation():
+def test_goal_row_text_in_regierol_is_kept_in_the_coordinators_note():
     parsed = parse_nota(table("SD1\tEen\tDe regisseur coördineert\t\t\t"))
     (sd,) = parsed.goals
-    assert sd.toelichting == "regierol: De regisseur coördineert"
-    assert "bewaard in de toelichting van SD1" in messages_at(parsed.warnings, 2)[0]
+    assert sd.werknotitie == "regierol: De regisseur coördineert"
+    warning = messages_at(parsed.warnings, 2)[0]
+    assert "bewaard in de werknotitie van SD1 (niet getoond op de site)" in warning
 
 
 def test_timing_cells():
