@@ -289,6 +289,17 @@ class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
             goal, actie = self._subject(request)
             # "New wording" starts from the current wording of the goal or action.
             initial.update(kind.initial(goal=goal, actie=actie))
+            plan_id = goal.plan_id if goal else actie.doelstelling.plan_id if actie else None
+            if "herziening" not in initial and plan_id is not None:
+                # Written from the goal's or action's page: the plan's open round, when
+                # there is exactly one.
+                rounds = list(
+                    Herziening.objects.filter(
+                        plan_id=plan_id, status=Herziening.Status.OPEN
+                    ).values_list("pk", flat=True)[:2]
+                )
+                if len(rounds) == 1:
+                    initial["herziening"] = rounds[0]
         return initial
 
     def add_view(self, request, form_url="", extra_context=None):

@@ -381,3 +381,33 @@ def test_steering_member_and_partner_cannot_write_or_accept_proposals(
     assert a1.omschrijving == "Een netwerkdag organiseren"
     assert voorstel.status == Wijzigingsvoorstel.Status.OPEN
     assert Wijzigingsvoorstel.objects.count() == 1
+
+
+def test_the_action_page_leads_to_the_action_kinds_with_the_open_round(
+    coordinator_client, plan_tree
+):
+    a1, ronde = plan_tree["a1"], plan_tree["ronde"]
+    page = coordinator_client.get(
+        reverse("admin:acties_actie_change", args=[a1.pk])
+    ).content.decode()
+    assert "Wijziging voorstellen" in page
+    assert f'{reverse(ADD)}?actie={a1.pk}' in page
+
+    kinds = coordinator_client.get(f"{reverse(ADD)}?actie={a1.pk}").content.decode()
+    assert "Actie herformuleren" in kinds and "Actie schrappen" in kinds
+    assert "soort=splitsen" not in kinds
+
+    form = coordinator_client.get(
+        add_url(soort=S.ACTIE_HERFORMULEREN, actie=a1.pk)
+    ).content.decode()
+    assert re.search(rf'<option value="{ronde.pk}" selected>Herziening 2024', form)
+
+
+def test_the_goal_page_leads_to_the_goal_kinds(coordinator_client, plan_tree):
+    od1 = plan_tree["od1"]
+    page = coordinator_client.get(
+        reverse("admin:beleidsplan_doelstelling_change", args=[od1.pk])
+    ).content.decode()
+    assert f'{reverse(ADD)}?doelstelling={od1.pk}' in page
+    kinds = coordinator_client.get(f"{reverse(ADD)}?doelstelling={od1.pk}").content.decode()
+    assert "soort=splitsen" in kinds and "soort=actie_schrappen" not in kinds
