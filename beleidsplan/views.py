@@ -362,7 +362,7 @@ def herziening(request, plan_id: int, pk: int):
     ronde = get_object_or_404(Herziening, plan=plan, pk=pk)
     voorstellen = list(
         ronde.voorstellen.select_related(
-            "doelstelling", "doel", "actie", "auteur", "beslist_door"
+            "doelstelling", "doel", "actie__doelstelling", "auteur", "beslist_door"
         ).prefetch_related(Prefetch("reacties", queryset=Reactie.objects.select_related("auteur")))
     )
     status = request.GET.get("status", "open")

@@ -411,3 +411,16 @@ def test_the_goal_page_leads_to_the_goal_kinds(coordinator_client, plan_tree):
     assert f'{reverse(ADD)}?doelstelling={od1.pk}' in page
     kinds = coordinator_client.get(f"{reverse(ADD)}?doelstelling={od1.pk}").content.decode()
     assert "soort=splitsen" in kinds and "soort=actie_schrappen" not in kinds
+
+
+def test_the_steering_group_reads_a_proposal_about_an_action_on_the_site(
+    client, plan_tree, stuurgroeplid, coordinator
+):
+    propose(plan_tree, S.ACTIE_HERFORMULEREN, coordinator, actie=plan_tree["a1"],
+            nieuwe_formulering="Een netwerkdag houden")
+    client.force_login(stuurgroeplid)
+    page = client.get(
+        reverse("plan:herziening", args=[plan_tree["plan"].pk, plan_tree["ronde"].pk])
+    ).content.decode()
+    assert "Actie herformuleren: actie van SD1-OD1" in page
+    assert "Een netwerkdag organiseren" in page and "Een netwerkdag houden" in page
