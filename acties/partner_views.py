@@ -30,7 +30,7 @@ from django.views.decorators.http import require_POST
 from cultuurregio import conflicts
 from cultuurregio.roles import can_see_working_state
 
-from . import services
+from . import perioden, services
 from .forms import VoortgangsrapportForm
 from .models import Actie, ActieActor, Bijlage, Voortgangsrapport
 from .progress import CLOSED_STATUSES
@@ -127,11 +127,17 @@ BUTTON_LABELS = {
 @partner_required
 def mijn_acties(request):
     """The actions of the partner's organisations, by SD and OD, each with its state for
-    the current period. Seven queries whatever the number of actions (session, user, the
-    user's organisations, actions with goals and plans, the organisations' roles, reports,
-    approved reports that closed an action). The states follow the reminders' rule
-    (acties.progress.due_actions): an action closed as done or dropped by an approved
-    report of an earlier year needs no report.
+    the current period; above them, "Wacht op u": every report of the partner's
+    organisations that waits for them (sent back, with the coordinator's remark; drafts of
+    any period) and, while a period that ended is still open (its grace window,
+    acties/perioden.py), the actions still to report for it.
+
+    Seven queries whatever the number of actions (session, user, the user's organisations,
+    actions with goals and plans, the organisations' roles, the reports of the open periods
+    together with every draft and sent-back report, approved reports that closed an
+    action). The states follow the reminders' rule (acties.progress.due_actions): an
+    action closed as done or dropped by an approved report of an earlier year needs no
+    report.
     """
     acties = list(
         Actie.objects.filter(pk__in=Actie.objects.bewerkbaar_door(request.user).values("pk"))
@@ -147,17 +153,24 @@ def mijn_acties(request):
         )
         .in_plan_order()
     )
+    today = perioden.local_today()
     plans = {actie.doelstelling.plan_id: actie.doelstelling.plan for actie in acties}
-    periods = {plan_id: services.current_period(plan) for plan_id, plan in plans.items()}
-    reports = {}
+    periods = {pk: perioden.current_period(plan, today=today) for pk, plan in plans.items()}
+    # Periods that ended and are still open (the grace window), per plan.
+    earlier = {
+        pk: [p for p in perioden.open_periods(plan, today=today) if p != periods[pk]]
+        for pk, plan in plans.items()
+    }
+    reports: dict[tuple[int, int, int], Voortgangsrapport] = {}
     if acties:
-        current = Q()
-        for plan_id, (jaar, halfjaar) in periods.items():
-            current |= Q(actie__doelstelling__plan_id=plan_id, jaar=jaar, halfjaar=halfjaar)
+        wanted = Q(fase__in=[Fase.CONCEPT, Fase.TERUGGESTUURD])
+        for plan_id, current in periods.items():
+            for jaar, halfjaar in [*earlier[plan_id], current]:
+                wanted |= Q(actie__doelstelling__plan_id=plan_id, jaar=jaar, halfjaar=halfjaar)
         reports = {
-            rapport.actie_id: rapport
+            (rapport.actie_id, rapport.jaar, rapport.halfjaar): rapport
             for rapport in Voortgangsrapport.objects.filter(
-                current, actie_id__in=[actie.pk for actie in acties]
+                wanted, actie_id__in=[actie.pk for actie in acties]
             )
         }
 
@@ -169,6 +182,14 @@ def mijn_acties(request):
         ).values_list("actie_id", "jaar"):
             closed_in[actie_id] = min(jaar, closed_in.get(actie_id, jaar))
 
+    def state_of(actie, periode) -> str:
+        rapport = reports.get((actie.pk, *periode))
+        if rapport is not None:
+            return rapport.fase
+        if closed_in.get(actie.pk, periode[0]) < periode[0]:
+            return AFGESLOTEN
+        return TE_DOEN if _runs_in(actie, periode[0]) else NIET_GEPLAND
+
     # Plans (newest first) > SDs > ODs > actions, each level in plan order.
     groups: dict = {}
     counts = {TE_DOEN: 0, Fase.TERUGGESTUURD: 0}
@@ -176,27 +197,20 @@ def mijn_acties(request):
         od = actie.doelstelling
         plan = od.plan
         periode = periods[plan.pk]
-        rapport = reports.get(actie.pk)
-        if rapport is not None:
-            state = rapport.fase
-        elif closed_in.get(actie.pk, periode[0]) < periode[0]:
-            state = AFGESLOTEN
-        else:
-            state = TE_DOEN if _runs_in(actie, periode[0]) else NIET_GEPLAND
+        state = state_of(actie, periode)
         if state in counts:
             counts[state] += 1
         row = {
             "actie": actie,
-            "rapport": rapport,
+            "rapport": reports.get((actie.pk, *periode)),
             "state": state,
             "state_label": STATE_LABELS[state],
             "button": BUTTON_LABELS[state],
-            "url": reverse("partner:rapport", args=[actie.pk])
-            + f"?periode={services.period_param(periode)}",
+            "url": _form_url(actie.pk, periode),
         }
         plan_group = groups.setdefault(
             plan.pk,
-            {"plan": plan, "periode": services.period_label(periode), "sds": {}},
+            {"plan": plan, "periode": perioden.period_label(periode), "sds": {}},
         )
         sd_group = plan_group["sds"].setdefault(od.parent_id, {"sd": od.parent, "ods": {}})
         sd_group["ods"].setdefault(od.pk, {"od": od, "rows": []})["rows"].append(row)
@@ -205,12 +219,70 @@ def mijn_acties(request):
         request,
         "acties/partner/mijn_acties.html",
         {
+            "wachtend": _waiting(request, acties, reports, earlier, state_of),
+            "nog_open": [
+                {
+                    "plan": plans[pk],
+                    "periode": perioden.period_label(p),
+                    "tot": perioden.open_until(plans[pk], p),
+                    "nu": perioden.period_label(periods[pk]),
+                }
+                for pk in sorted(earlier, key=lambda pk: (-plans[pk].van_jaar, pk))
+                for p in earlier[pk]
+            ],
             "plan_groups": plan_groups,
             "several_plans": len(plan_groups) > 1,
             "aantal_acties": len(acties),
             "te_doen": counts[TE_DOEN],
             "teruggestuurd": counts[Fase.TERUGGESTUURD],
         },
+    )
+
+
+# Order of "Wacht op u": what the coordinator sent back, then what is due for a period that
+# ended (its grace window runs out), then drafts.
+WAITING_ORDER = {Fase.TERUGGESTUURD: 0, TE_DOEN: 1, Fase.CONCEPT: 2}
+
+
+def _waiting(request, acties, reports, earlier, state_of) -> list[dict]:
+    """The rows of "Wacht op u", from what ``mijn_acties`` read (no query): the sent-back
+    and draft reports made for one of the partner's organisations (or for the action as a
+    whole), of any period, and the actions still to report for a period that ended and is
+    still open."""
+    position = {actie.pk: index for index, actie in enumerate(acties)}
+    by_pk = {actie.pk: actie for actie in acties}
+    mine = set(request.partner_actor_ids)
+    items = []
+    for (actie_id, jaar, halfjaar), rapport in reports.items():
+        if rapport.fase not in (Fase.CONCEPT, Fase.TERUGGESTUURD):
+            continue
+        if rapport.actor_id is not None and rapport.actor_id not in mine:
+            continue
+        items.append((by_pk[actie_id], perioden.Periode(jaar, halfjaar), rapport, rapport.fase))
+    for actie in acties:
+        for periode in earlier.get(actie.doelstelling.plan_id, ()):
+            if state_of(actie, periode) == TE_DOEN:
+                items.append((actie, periode, None, TE_DOEN))
+    items.sort(key=lambda i: (WAITING_ORDER[i[3]], i[1], position[i[0].pk]))
+    return [
+        {
+            "actie": actie,
+            "code": actie.doelstelling.code,
+            "periode": perioden.period_label(periode),
+            "rapport": rapport,
+            "state": state,
+            "state_label": STATE_LABELS[state],
+            "button": BUTTON_LABELS[state],
+            "url": _form_url(actie.pk, periode),
+        }
+        for actie, periode, rapport, state in items
+    ]
+
+
+def _form_url(actie_id: int, periode) -> str:
+    return (
+        reverse("partner:rapport", args=[actie_id])
+        + f"?periode={perioden.period_param(periode)}"
     )
 
 
@@ -221,29 +293,34 @@ def mijn_acties(request):
 def rapport(request, actie_id: int):
     """The report on an action for a period (``?periode=2021`` or ``2021-1``; default: the
     current one). Editable while a draft or sent back; read-only once submitted or
-    approved. Two buttons: save as draft, submit."""
+    approved. Two buttons: save as draft, submit.
+
+    A new report only for a period open for reporting (the current one, and one that
+    ended while its grace window runs: acties/perioden.py); an existing report of any
+    period opens, so that a report sent back about 2022 can be fixed. Any other period is
+    refused (400) with a Dutch message naming the open periods."""
     actie = _get_actie(request, actie_id)
     plan = actie.doelstelling.plan
     try:
-        periode = services.parse_period(plan, request.GET.get("periode"))
+        periode = perioden.parse_period(plan, request.GET.get("periode"))
     except ValidationError as error:
-        return render(
-            request,
-            "acties/partner/periode_fout.html",
-            {"actie": actie, "plan": plan, "errors": error.messages},
-            status=400,
-        )
+        return _period_refused(request, actie, plan, error, closed=False)
     bestaand = (
         Voortgangsrapport.objects.filter(actie=actie, jaar=periode[0], halfjaar=periode[1])
         .select_related("actor")
         .prefetch_related("gemeenten", "bijlagen")
         .first()
     )
+    if bestaand is None:
+        try:
+            perioden.check_open(plan, periode)
+        except ValidationError as error:
+            return _period_refused(request, actie, plan, error, closed=True)
     context = {
         "actie": actie,
         "plan": plan,
         "periode": periode,
-        "periode_label": services.period_label(periode),
+        "periode_label": perioden.period_label(periode),
         "rapport": bestaand,
         "mijn_rollen": list(
             ActieActor.objects.filter(
@@ -311,6 +388,15 @@ def rapport(request, actie_id: int):
     return render(request, "acties/partner/rapport_form.html", context)
 
 
+def _period_refused(request, actie, plan, error, *, closed: bool):
+    return render(
+        request,
+        "acties/partner/periode_fout.html",
+        {"actie": actie, "plan": plan, "errors": error.messages, "closed": closed},
+        status=400,
+    )
+
+
 def _typed_back(request, bestaand, periode) -> list[tuple[str, str]]:
     """What a partner typed in a form whose report was submitted (by another account of
     the organisation) or reviewed in the meantime: it cannot be saved, so it is shown back
@@ -359,17 +445,21 @@ def _save_unless_changed(form, bestaand, save):
 
 
 def _period_links(actie: Actie, plan, chosen) -> list[dict]:
-    """The plan's periods up to the current one, to switch between, without JavaScript."""
-    now = services.current_period(plan)
+    """The periods to switch between, without JavaScript: those open for reporting, and
+    earlier ones of the action that have a report (to read or fix it). One query."""
+    reported = set(
+        Voortgangsrapport.objects.filter(actie=actie).values_list("jaar", "halfjaar")
+    )
+    shown = set(perioden.open_periods(plan)) | reported | {tuple(chosen)}
     base = reverse("partner:rapport", args=[actie.pk])
     return [
         {
-            "label": services.period_label(periode),
-            "url": f"{base}?periode={services.period_param(periode)}",
+            "label": perioden.period_label(periode),
+            "url": f"{base}?periode={perioden.period_param(periode)}",
             "current": periode == chosen,
         }
-        for periode in services.periods_of(plan)
-        if periode <= now
+        for periode in perioden.periods_of(plan)
+        if periode in shown
     ]
 
 
@@ -378,7 +468,7 @@ def rapport_detail(request, pk: int):
     """A report by its id (as the coordinator's pages and e-mails may name it): on to the
     form of its action and period. 404 for reports of other organisations."""
     gevonden = _get_rapport(request, pk)
-    periode = services.period_param((gevonden.jaar, gevonden.halfjaar))
+    periode = perioden.period_param((gevonden.jaar, gevonden.halfjaar))
     return redirect(reverse("partner:rapport", args=[gevonden.actie_id]) + f"?periode={periode}")
 
 
@@ -393,7 +483,7 @@ def terugnemen(request, pk: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The report is a draft again: you can change it."))
-    periode = services.period_param((gevonden.jaar, gevonden.halfjaar))
+    periode = perioden.period_param((gevonden.jaar, gevonden.halfjaar))
     return redirect(reverse("partner:rapport", args=[gevonden.actie_id]) + f"?periode={periode}")
 
 

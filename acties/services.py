@@ -6,18 +6,14 @@ workflow validates everything first and writes only when all is well: a refusal 
 ``ValidationError`` with a Dutch message and nothing changed. E-mails go out after the
 commit (``acties/emails.py``): a mail server that is down never undoes the work.
 
-Periods: a report covers a year (``halfjaar`` 0) or, when the plan reports per half year
-(``Beleidsplan.rapportering``), the first or second half of a year (``halfjaar`` 1 or 2).
+Periods (what they are, which are open for reporting): ``acties/perioden.py``.
 """
 
 from __future__ import annotations
 
-import datetime
-import re
 from collections.abc import Iterable
 from functools import partial
 from pathlib import PurePath
-from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -40,15 +36,12 @@ from cultuurregio import conflicts, roles
 from cultuurregio.conflicts import EditConflict
 
 from . import emails
-from .models import Actie, ActieActor, Bijlage, Rapportering, Voortgangsrapport
+from .models import Actie, ActieActor, Bijlage, Voortgangsrapport
+from .perioden import Periode, check_period, period_bounds, period_param
 from .uploads import check_upload
-
-if TYPE_CHECKING:  # for the hints only: beleidsplan sits above acties and imports it
-    from beleidsplan.models import Beleidsplan
 
 Fase = Voortgangsrapport.Fase
 Status = Voortgangsrapport.Status
-Periode = tuple[int, int]
 
 # More than this many files on one report is a mistake (or abuse), not a report.
 MAX_BIJLAGEN = 10
@@ -59,94 +52,7 @@ def _audit(obj, user, reason: str) -> None:
     obj._change_reason = reason
 
 
-# --- Periods ---------------------------------------------------------------------------------
-
-
-def _per_half_year(plan: Beleidsplan) -> bool:
-    return plan.rapportering == Rapportering.HALFJAARLIJKS
-
-
-def current_period(plan: Beleidsplan, *, today: datetime.date | None = None) -> Periode:
-    """The period partners report on now: (jaar, halfjaar), halfjaar 0 for plans that report
-    per year, else 1 (January-June) or 2 (July-December). Clamped to the plan: before it
-    starts, its first period; after it ends, its last. No query."""
-    today = today or timezone.localdate()
-    half = _per_half_year(plan)
-    if today.year < plan.van_jaar:
-        return plan.van_jaar, 1 if half else 0
-    if today.year > plan.tot_jaar:
-        return plan.tot_jaar, 2 if half else 0
-    return today.year, (1 if today.month <= 6 else 2) if half else 0
-
-
-def periods_of(plan: Beleidsplan) -> list[Periode]:
-    """Every reporting period of the plan, in order. No query."""
-    halves = (1, 2) if _per_half_year(plan) else (0,)
-    return [(year, half) for year in range(plan.van_jaar, plan.tot_jaar + 1) for half in halves]
-
-
-def period_label(periode: Periode) -> str:
-    """ "2021", or "2021, 1e helft" for a half year (the model's wording)."""
-    jaar, halfjaar = periode
-    return Voortgangsrapport(jaar=jaar, halfjaar=halfjaar).periode_label
-
-
-def period_param(periode) -> str:
-    """The ``?periode=`` value of a period: "2021" or "2021-1"."""
-    if isinstance(periode, tuple | list):
-        jaar, halfjaar = periode
-        return f"{jaar}-{halfjaar}" if halfjaar else str(jaar)
-    return str(periode)
-
-
-def period_bounds(periode: Periode) -> tuple[datetime.date, datetime.date]:
-    """First and last day of a period."""
-    jaar, halfjaar = periode
-    start = datetime.date(jaar, 7 if halfjaar == 2 else 1, 1)
-    end = datetime.date(jaar, 6, 30) if halfjaar == 1 else datetime.date(jaar, 12, 31)
-    return start, end
-
-
-def check_period(plan: Beleidsplan, periode: Periode) -> None:
-    """Refuse a period that is not one of the plan's (ValidationError, Dutch)."""
-    jaar, halfjaar = periode
-    if not plan.van_jaar <= jaar <= plan.tot_jaar:
-        raise ValidationError(
-            _("%(year)s lies outside the plan period %(start)s-%(end)s.")
-            % {"year": jaar, "start": plan.van_jaar, "end": plan.tot_jaar},
-            code="period",
-        )
-    if _per_half_year(plan) and halfjaar not in (1, 2):
-        raise ValidationError(
-            _("This plan reports per half year: choose the first or the second half of %(year)s.")
-            % {"year": jaar},
-            code="period",
-        )
-    if not _per_half_year(plan) and halfjaar != 0:
-        raise ValidationError(_("This plan reports per year, not per half year."), code="period")
-
-
-_PERIOD_RE = re.compile(r"^\s*(\d{4})(?:-([12]))?\s*$")
-
-
-def parse_period(plan: Beleidsplan, value: str | None, *, today=None) -> Periode:
-    """Read ``?periode=`` ("2021" or "2021-1"); empty means the current period. Raises
-    ValidationError (Dutch) for anything else or a period outside the plan."""
-    if not value:
-        return current_period(plan, today=today)
-    match = _PERIOD_RE.match(value)
-    if not match:
-        raise ValidationError(
-            _(
-                "“%(value)s” is not a period. Write a year (2021) or a year and a half year "
-                "(2021-1 or 2021-2)."
-            )
-            % {"value": value[:20]},
-            code="period",
-        )
-    periode = (int(match[1]), int(match[2] or 0))
-    check_period(plan, periode)
-    return periode
+# --- Municipalities of a period -------------------------------------------------------------
 
 
 def gemeenten_for_period(periode: Periode, *, keep: Iterable[int] = ()) -> QuerySet[Gemeente]:

@@ -39,7 +39,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from acties.services import period_label
+from acties.perioden import period_label
 from actoren.models import Actor, Gemeente
 from beleidsplan.pagecache import cached_html, visitor_page
 from beleidsplan.reading import Reading, readings_of

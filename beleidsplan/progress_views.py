@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from acties import services
+from acties import perioden
 from acties.models import Actie, ActieActor, Voortgangsrapport
 from acties.progress import CLOSED_STATUSES, ROLLUP_RULE
 from actoren.models import Actor
@@ -274,12 +274,16 @@ def rapportering(request, plan_id: int):
     organisations' partner accounts (plus the user's session and groups).
     """
     plan = _get_coordinator_plan(request, plan_id)
-    periods = services.periods_of(plan)
+    periods = perioden.periods_of(plan)
+    # Unless chosen: the period reports are asked for now, which during the grace window
+    # after a period is the one that ended (acties/perioden.py), as in the reminders.
     try:
-        period = services.parse_period(plan, request.GET.get("periode"))
+        chosen = request.GET.get("periode")
+        period = perioden.parse_period(plan, chosen) if chosen else None
         period_error = None
     except ValidationError as error:
-        period, period_error = services.current_period(plan), " ".join(error.messages)
+        period, period_error = None, " ".join(error.messages)
+    period = period or perioden.reporting_period(plan)
     jaar, halfjaar = period
 
     acties = list(
@@ -364,10 +368,10 @@ def rapportering(request, plan_id: int):
         {
             "plan": plan,
             "period": period,
-            "period_label": services.period_label(period),
+            "period_label": perioden.period_label(period),
             "period_error": period_error,
             "periods": [
-                (services.period_param(p), services.period_label(p), p == period) for p in periods
+                (perioden.period_param(p), perioden.period_label(p), p == period) for p in periods
             ],
             "rows": rows,
             "organisations": organisations,

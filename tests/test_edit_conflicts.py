@@ -7,10 +7,14 @@ lost, nothing the second typed is lost, and saving the form as shown again appli
 second person's changes on the current version.
 """
 
+import datetime
+from unittest import mock
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from acties import perioden
 from acties.models import Actie, ActieActor
 from actoren.models import Actor, Gemeente
 from beleidsplan.models import Beleidsplan, Doelstelling, Herziening, Wijzigingsvoorstel
@@ -422,6 +426,12 @@ def test_a_post_without_version_is_not_checked(coordinators, plan):
 
 @pytest.fixture
 def partner_site(settings, tmp_path, actor_a, partner_a):
+    # These reports are about 2021: the day is in 2021, when they may be started.
+    with mock.patch.object(perioden, "local_today", return_value=datetime.date(2021, 10, 1)):
+        yield _partner_site(settings, tmp_path, actor_a, partner_a)
+
+
+def _partner_site(settings, tmp_path, actor_a, partner_a):
     settings.MEDIA_ROOT = tmp_path / "media"
     plan = make_plan(van_jaar=2020, tot_jaar=2025)
     od = make_od(make_sd(plan, "Cultuurparticipatie vergroten"), "Drempels verlagen")

@@ -1,10 +1,13 @@
 """'Mijn acties' runs a fixed number of queries, whatever the number of goals, actions,
 organisations and reports."""
 
+import datetime
+from unittest import mock
+
 import pytest
 from django.urls import reverse
 
-from acties import services
+from acties import perioden
 from acties.models import ActieActor, Voortgangsrapport
 
 from .factories import make_actie, make_actor, make_od, make_plan, make_sd
@@ -12,9 +15,9 @@ from .factories import make_actie, make_actor, make_od, make_plan, make_sd
 pytestmark = pytest.mark.django_db
 
 # Session, user, the user's organisations, the actions (with goals and plans), the
-# organisations' roles in them, the reports of the current period, the approved reports
-# that closed an action; and for the top bar's plan links the user's groups and the
-# readable plans (beleidsplan/templatetags/navigation.py).
+# organisations' roles in them, the reports of the open periods with every draft and
+# sent-back report, the approved reports that closed an action; and for the top bar's plan
+# links the user's groups and the readable plans (beleidsplan/templatetags/navigation.py).
 MIJN_ACTIES_QUERIES = 9
 
 FASES = [None, "concept", "ingediend", "teruggestuurd", "goedgekeurd"]
@@ -27,7 +30,7 @@ def build(partner, actor, *, sds: int, ods: int, acties: int):
     second = make_actor()
     second.gebruikers.add(partner)
     plan = make_plan(van_jaar=2020, tot_jaar=2030, rapportering="halfjaarlijks")
-    jaar, halfjaar = services.current_period(plan)
+    jaar, halfjaar = perioden.current_period(plan)
     n = 0
     for _ in range(sds):
         sd = make_sd(plan)
@@ -81,7 +84,7 @@ def test_mijn_acties_shows_state_and_button_for_the_current_period(
     client, partner_a, actor_a, partner_b
 ):
     plan = make_plan(van_jaar=2020, tot_jaar=2030)
-    jaar, _half = services.current_period(plan)
+    jaar, _half = perioden.current_period(plan)
     od = make_od(make_sd(plan, tagline="CULTUURPARTICIPATIE VERGROTEN"))
     due = make_actie(od, "Voorleesweek", actoren=[(actor_a, "trekker")])
     make_actie(od, "Afgelopen actie", actoren=[(actor_a, "partner")], van_jaar=2020, tot_jaar=2020)
@@ -119,3 +122,47 @@ def test_partner_without_actions_sees_an_explanation(client, partner_a):
     assert "Uw organisatie is nog bij geen enkele actie van het plan betrokken." in (
         response.content.decode()
     )
+
+
+def build_waiting(partner, actor, *, acties: int):
+    """A yearly plan 2020-2030 whose actions each have a sent-back report of 2022 and a
+    draft of 2023, half of them a submitted report of 2025; and an action of another
+    organisation with a sent-back report (never shown)."""
+    plan = make_plan(van_jaar=2020, tot_jaar=2030)
+    od = make_od(make_sd(plan))
+    for n in range(acties):
+        actie = make_actie(od, f"Actie {n}", actoren=[(actor, "trekker")])
+        Voortgangsrapport.objects.create(
+            actie=actie, jaar=2022, status="lopend", fase="teruggestuurd",
+            opmerking=f"Opmerking {n}",
+        )
+        Voortgangsrapport.objects.create(actie=actie, jaar=2023, status="lopend", fase="concept")
+        if n % 2:
+            Voortgangsrapport.objects.create(
+                actie=actie, jaar=2025, status="lopend", fase="ingediend"
+            )
+    other = make_actie(od, "Van een ander", actoren=[(make_actor(), "trekker")])
+    Voortgangsrapport.objects.create(
+        actie=other, jaar=2022, status="lopend", fase="teruggestuurd", opmerking="Niet voor u"
+    )
+
+
+@pytest.mark.parametrize("acties", [1, 12], ids=["small", "large"])
+def test_mijn_acties_with_reports_waiting_runs_a_fixed_number_of_queries(
+    client, partner_a, actor_a, django_assert_num_queries, acties
+):
+    """In the grace window after 2025, "Wacht op u" lists sent-back reports, drafts and last
+    year's missing reports: from the same queries, whatever their number."""
+    build_waiting(partner_a, actor_a, acties=acties)
+    client.force_login(partner_a)
+    day = datetime.date(2026, 2, 10)
+    with mock.patch.object(perioden, "local_today", return_value=day):
+        client.get(reverse("partner:mijn_acties"))
+        with django_assert_num_queries(MIJN_ACTIES_QUERIES):
+            response = client.get(reverse("partner:mijn_acties"))
+
+    text = response.content.decode()
+    assert "Wacht op u" in text
+    # Per action: sent back (2022), draft (2023), and 2025 unless submitted.
+    assert text.count('class="wacht-rij') == 2 * acties + (acties + 1) // 2
+    assert "Opmerking 0" in text and "Niet voor u" not in text

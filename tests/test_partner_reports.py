@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from acties import services
+from acties import perioden, services
 from acties.models import ActieActor, Bijlage, Voortgangsrapport
 from acties.uploads import check_upload
 from beleidsplan.models import Beleidsplan
@@ -33,6 +33,19 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "https://plan.example.org"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def in_2021():
+    """These stories report on 2021 (and a few on 2025): the day is in 2021, when its
+    reports may be started (a new report only for a period open for reporting)."""
+    with mock.patch.object(perioden, "local_today", return_value=datetime.date(2021, 10, 1)):
+        yield
+
+
+def in_2025():
+    """The day in 2025, the plan's last year (its reports may be started)."""
+    return mock.patch.object(perioden, "local_today", return_value=datetime.date(2025, 10, 1))
 
 
 @pytest.fixture
@@ -501,19 +514,19 @@ def test_approved_report_can_no_longer_be_changed_by_the_service(partner_a, coor
 
 def test_current_period_and_periods_of_a_plan():
     plan = Beleidsplan(titel="p", van_jaar=2020, tot_jaar=2025)
-    assert services.current_period(plan, today=datetime.date(2021, 3, 1)) == (2021, 0)
-    assert services.current_period(plan, today=datetime.date(2019, 3, 1)) == (2020, 0)
-    assert services.current_period(plan, today=datetime.date(2026, 11, 1)) == (2025, 0)
-    assert services.periods_of(plan)[:2] == [(2020, 0), (2021, 0)]
-    assert len(services.periods_of(plan)) == 6
+    assert perioden.current_period(plan, today=datetime.date(2021, 3, 1)) == (2021, 0)
+    assert perioden.current_period(plan, today=datetime.date(2019, 3, 1)) == (2020, 0)
+    assert perioden.current_period(plan, today=datetime.date(2026, 11, 1)) == (2025, 0)
+    assert perioden.periods_of(plan)[:2] == [(2020, 0), (2021, 0)]
+    assert len(perioden.periods_of(plan)) == 6
 
     plan.rapportering = Beleidsplan.Rapportering.HALFJAARLIJKS
-    assert services.current_period(plan, today=datetime.date(2021, 6, 30)) == (2021, 1)
-    assert services.current_period(plan, today=datetime.date(2021, 7, 1)) == (2021, 2)
-    assert services.current_period(plan, today=datetime.date(2019, 8, 1)) == (2020, 1)
-    assert services.current_period(plan, today=datetime.date(2030, 1, 1)) == (2025, 2)
-    assert services.periods_of(plan)[:3] == [(2020, 1), (2020, 2), (2021, 1)]
-    assert len(services.periods_of(plan)) == 12
+    assert perioden.current_period(plan, today=datetime.date(2021, 6, 30)) == (2021, 1)
+    assert perioden.current_period(plan, today=datetime.date(2021, 7, 1)) == (2021, 2)
+    assert perioden.current_period(plan, today=datetime.date(2019, 8, 1)) == (2020, 1)
+    assert perioden.current_period(plan, today=datetime.date(2030, 1, 1)) == (2025, 2)
+    assert perioden.periods_of(plan)[:3] == [(2020, 1), (2020, 2), (2021, 1)]
+    assert len(perioden.periods_of(plan)) == 12
 
 
 def test_report_url_is_absolute_with_the_period(site):
@@ -543,15 +556,17 @@ def test_municipalities_merged_before_the_period_are_not_offered(client, partner
     client.force_login(partner_a)
 
     before = html(client.get(form_url(site.actie_a, "2021")))
-    after = html(client.get(form_url(site.actie_a, "2025")))
+    with in_2025():
+        after = html(client.get(form_url(site.actie_a, "2025")))
 
     assert "Gooik" in before
     assert "Gooik" not in after
     assert "Pajottegem" in after
 
-    response = client.post(
-        form_url(site.actie_a, "2025"), post_data(site, gemeenten=[site.gooik.pk])
-    )
+    with in_2025():
+        response = client.post(
+            form_url(site.actie_a, "2025"), post_data(site, gemeenten=[site.gooik.pk])
+        )
     assert response.status_code == 200
     assert not Voortgangsrapport.objects.exists()
 
@@ -758,7 +773,8 @@ def test_an_action_closed_in_an_earlier_year_needs_no_report(client, site, partn
     )
     client.force_login(partner_a)
 
-    text = html(client.get(reverse("partner:mijn_acties")))
+    with in_2025():
+        text = html(client.get(reverse("partner:mijn_acties")))
 
     assert "eerder afgesloten (afgerond of geschrapt): geen rapport nodig" in text.lower()
     assert "Nog 1 actie te rapporteren" not in text

@@ -1,9 +1,11 @@
 """``stuur_herinneringen``: exactly the due e-mails, one per partner, with links that lead
 (after login) straight to the report form."""
 
+import datetime
 import re
 from io import StringIO
 from types import SimpleNamespace
+from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
@@ -11,6 +13,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from acties import perioden
 from acties.models import Voortgangsrapport
 from beleidsplan.models import Beleidsplan
 
@@ -21,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 S = Voortgangsrapport.Status
 F = Voortgangsrapport.Fase
-TODAY = "2024-03-01"  # the period is 2024 (whole year)
+TODAY = "2024-05-01"  # the period is 2024 (whole year), 2023's grace window is over
 
 
 @pytest.fixture
@@ -91,6 +94,13 @@ def test_sends_exactly_the_due_reminders(site, mailoutbox):
 
 def test_each_link_leads_after_login_to_the_form(site, mailoutbox, client):
     run()
+    # The form opens on the day the reminder was sent (2024 is open for reporting).
+    day = datetime.date.fromisoformat(TODAY)
+    with mock.patch.object(perioden, "local_today", return_value=day):
+        _follow_links(site, mailoutbox, client)
+
+
+def _follow_links(site, mailoutbox, client):
     mail = next(m for m in mailoutbox if m.to == ["partner_a@example.org"])
     links = links_in(mail.body)
     assert len(links) == 2
@@ -161,7 +171,7 @@ def test_half_year_plans_remind_for_the_current_half(mailoutbox, actor_a, partne
     both = make_actie(od, "Beide helften", actoren=[(actor_a, "trekker")])
     make_rapport(both, 2024, halfjaar=2, fase=F.INGEDIEND)
     out = StringIO()
-    call_command("stuur_herinneringen", "--datum", "2024-09-15", stdout=out)
+    call_command("stuur_herinneringen", "--datum", "2024-10-15", stdout=out)
     assert len(mailoutbox) == 1
     body = mailoutbox[0].body
     assert "Alleen eerste helft" in body and "Beide helften" not in body

@@ -1,5 +1,8 @@
 """E-mail each partner the actions of their organisations that still lack a report for the
-current period: one e-mail per person, each action with a direct link to its form.
+period reports are asked for now: one e-mail per person, each action with a direct link to
+its form. That is the current period, except during the grace window after a period ended
+(the plan's ``rapportering_marge_maanden``, January-March by default): then the period that
+ended, which partners are writing up (acties/perioden.py ``reporting_period``).
 
     python manage.py stuur_herinneringen [--plan ID] [--dry-run] [--datum 2025-01-15]
 
@@ -23,8 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from acties.models import ActieActor, Voortgangsrapport
+from acties.perioden import period_label, reporting_period
 from acties.progress import due_actions
-from acties.services import current_period, period_label, report_url
+from acties.services import report_url
 from actoren.models import Actor
 from beleidsplan.models import Beleidsplan
 from cultuurregio.outbox.mail import deliver
@@ -53,7 +57,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--datum", type=date.fromisoformat,
-            help="Pretend today is this date (YYYY-MM-DD): it decides the current period.",
+            help="Pretend today is this date (YYYY-MM-DD): it decides the period.",
         )
 
     def handle(self, *args, plan=None, dry_run=False, datum=None, **options):
@@ -74,7 +78,7 @@ class Command(BaseCommand):
         per_user: dict[int, list[Due]] = {}
         users: dict[int, object] = {}
         for plan in plans:
-            period = current_period(plan, today=today)
+            period = reporting_period(plan, today=today)
             jaar, halfjaar = period
             due = {}
             links = (
