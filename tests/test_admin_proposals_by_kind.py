@@ -424,3 +424,44 @@ def test_the_steering_group_reads_a_proposal_about_an_action_on_the_site(
     ).content.decode()
     assert "Actie herformuleren: actie van SD1-OD1" in page
     assert "Een netwerkdag organiseren" in page and "Een netwerkdag houden" in page
+
+
+@pytest.mark.parametrize("soort", S.values)
+def test_each_kind_has_a_form_with_only_its_fields(coordinator_client, plan_tree, soort):
+    kind = KINDS[soort]
+    subject = {"actie": plan_tree["a1"].pk} if kind.about_action else {
+        "doelstelling": plan_tree["od1"].pk
+    }
+    page = coordinator_client.get(add_url(soort=soort, **subject)).content.decode()
+    asked = {"herziening", "volgorde", "motivatie", *kind.fields}
+    for name in ("doelstelling", "actie", "doel", "positie", "nieuwe_formulering",
+                 "nieuwe_tagline", "nieuw_transversaal", "delen", "motivatie"):
+        assert (f'name="{name}"' in page) == (name in asked), name
+
+
+@pytest.mark.parametrize(
+    ("soort", "data"),
+    [
+        (S.NIEUW, {"doel": "", "positie": "", "nieuwe_formulering": "Nieuwe SD",
+                   "nieuwe_tagline": "", "nieuw_transversaal": "unknown"}),
+        (S.SPLITSEN, {"doelstelling": "od1", "delen": "Deel een\nDeel twee"}),
+        (S.OPMERKING, {"doelstelling": "", "motivatie": "(moet nog verscherpt worden)"}),
+        (S.HERFORMULEREN, {"doelstelling": "od1", "nieuwe_formulering": "Het netwerk verkennen",
+                           "nieuwe_tagline": "NETWERK", "nieuw_transversaal": "unknown"}),
+    ],
+)
+def test_goal_kinds_are_written_through_their_form(
+    coordinator_client, plan_tree, coordinator, soort, data
+):
+    data = {name: plan_tree[value].pk if value in plan_tree else value
+            for name, value in data.items()}
+    response = coordinator_client.post(
+        add_url(soort=soort, **({"doelstelling": data["doelstelling"]}
+                                if data.get("doelstelling") else {})),
+        {"herziening": plan_tree["ronde"].pk, "volgorde": 0, "motivatie": "", **data,
+         "reacties-TOTAL_FORMS": 0, "reacties-INITIAL_FORMS": 0},
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    voorstel = Wijzigingsvoorstel.objects.get()
+    assert voorstel.soort == soort
+    accept_proposal(voorstel=voorstel, user=coordinator)
