@@ -40,7 +40,7 @@ def test_coordinator_finds_and_edits_the_plan(page, live_server, seed_plan):
     expect(regierol).to_have_value(re.compile("Methodiek samen met Regiobib"))
     regierol.fill("Methodiek samen met Regiobib op punt stellen en evalueren")
     page.get_by_role("button", name="Opslaan", exact=True).click()
-    expect(page.get_by_text(re.compile("met succes gewijzigd"))).to_be_visible()
+    expect(page.get_by_text(re.compile("is gewijzigd"))).to_be_visible()
 
     actie = Actie.objects.get(omschrijving__contains="Boekenstoet")
     assert actie.regierol == "Methodiek samen met Regiobib op punt stellen en evalueren"

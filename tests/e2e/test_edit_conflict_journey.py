@@ -35,7 +35,7 @@ def test_two_coordinators_edit_one_action_in_two_browsers(
         # An saves first.
         an.get_by_label("Regierol").fill("Regiobib en de bibliotheken samenbrengen")
         an.get_by_role("button", name="Opslaan", exact=True).click()
-        expect(an.get_by_text(re.compile("met succes gewijzigd"))).to_be_visible()
+        expect(an.get_by_text(re.compile("is gewijzigd"))).to_be_visible()
 
         # Bert, on the page opened before An's save, changes the same field and another.
         bert.get_by_label("Regierol").fill("Methodiek uitwerken met Regiobib")
@@ -57,7 +57,7 @@ def test_two_coordinators_edit_one_action_in_two_browsers(
 
         # Bert decides: his version, on the current one.
         bert.get_by_role("button", name="Toch mijn versie opslaan").click()
-        expect(bert.get_by_text(re.compile("met succes gewijzigd"))).to_be_visible()
+        expect(bert.get_by_text(re.compile("is gewijzigd"))).to_be_visible()
         actie.refresh_from_db()
         assert actie.regierol == "Methodiek uitwerken met Regiobib"
         assert actie.actorrol == "Elke bib doet mee"
