@@ -53,7 +53,7 @@ def test_coordinator_rewords_an_action_accepts_and_publishes(page, live_server, 
     wording.fill(NEW_TEXT)
     page.get_by_label("Motivering").fill("Scherper: de methodiek is klaar.")
     page.get_by_role("button", name="Opslaan", exact=True).click()
-    expect(page.get_by_text(re.compile("met succes toegevoegd"))).to_be_visible()
+    expect(page.locator(".messagelist").get_by_text(re.compile("toegevoegd"))).to_be_visible()
 
     voorstel = Wijzigingsvoorstel.objects.get()
     assert (voorstel.soort, voorstel.actie_id) == (Wijzigingsvoorstel.Soort.ACTIE_HERFORMULEREN,
