@@ -80,15 +80,14 @@ class OpenVoorstelInline(admin.TabularInline):
     fields = [
         "volgorde",
         "soort",
-        "doelstelling",
-        "doel",
+        "description",
         "nieuwe_formulering",
         "motivatie",
         "decide_links",
     ]
-    # The kind is chosen once, when the proposal is written (each kind has its own form).
-    readonly_fields = ["soort", "decide_links"]
-    autocomplete_fields = ["doelstelling", "doel"]
+    # The kind and its subject are chosen once, when the proposal is written with the form
+    # of its kind (the proposal's own page); here the texts can still be edited.
+    readonly_fields = ["soort", "description", "decide_links"]
     extra = 0
     show_change_link = True
     verbose_name_plural = _("open proposals")
@@ -102,12 +101,16 @@ class OpenVoorstelInline(admin.TabularInline):
             super()
             .get_queryset(request)
             .filter(status=Wijzigingsvoorstel.Status.OPEN)
-            .select_related("doelstelling", "doel")
+            .select_related("doelstelling", "doel", "actie__doelstelling")
         )
 
     @admin.display(description=_("decide"))
     def decide_links(self, obj):
         return _decide_links(obj) if obj.pk else ""
+
+    @admin.display(description=_("what it does"))
+    def description(self, obj):
+        return _describe(obj)
 
 
 class BeslistVoorstelInline(admin.TabularInline):
@@ -126,11 +129,16 @@ class BeslistVoorstelInline(admin.TabularInline):
             super()
             .get_queryset(request)
             .exclude(status=Wijzigingsvoorstel.Status.OPEN)
-            .select_related("doelstelling")
+            .select_related("doelstelling", "actie__doelstelling")
         )
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+def _describe(obj) -> str:
+    kind = KINDS.get(obj.soort)
+    return kind.describe(obj) if kind is not None and obj.pk else "—"
 
 
 def _decide_links(obj) -> str:
@@ -233,7 +241,9 @@ class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
     actions = ["reject_selected"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("herziening", "doelstelling", "auteur")
+        return super().get_queryset(request).select_related(
+            "herziening", "doelstelling", "actie__doelstelling", "auteur"
+        )
 
     # --- One form per kind ---------------------------------------------------------------
     # Writing a proposal: choose its kind (a list of links, ?soort=), for kinds that start
@@ -384,8 +394,7 @@ class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
 
     @admin.display(description=_("what it does"))
     def description(self, obj):
-        kind = KINDS.get(obj.soort)
-        return kind.describe(obj) if kind is not None else "—"
+        return _describe(obj)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and not obj.is_open:
@@ -528,7 +537,9 @@ class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
                 {
                     **self.admin_site.each_context(request),
                     "opts": self.model._meta,
-                    "voorstellen": list(queryset.select_related("doelstelling")),
+                    "voorstellen": list(
+                        queryset.select_related("doelstelling", "actie__doelstelling")
+                    ),
                     "title": gettext("Reject these proposals?"),
                     "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
                 },

@@ -484,7 +484,14 @@ class Wijzigingsvoorstel(models.Model):
         ]
 
     def __str__(self):
-        subject = self.doelstelling.code if self.doelstelling_id else ""
+        """The kind and its subject: the goal's code, or the action's OD code and text.
+        Select ``doelstelling`` and ``actie__doelstelling`` with it."""
+        if self.doelstelling_id:
+            subject = self.doelstelling.code
+        elif self.actie_id:
+            subject = str(self.actie)
+        else:
+            subject = ""
         return f"{self.get_soort_display()} {subject}".strip()
 
     def save(self, *args, **kwargs):

@@ -465,3 +465,25 @@ def test_goal_kinds_are_written_through_their_form(
     voorstel = Wijzigingsvoorstel.objects.get()
     assert voorstel.soort == soort
     accept_proposal(voorstel=voorstel, user=coordinator)
+
+
+def test_the_round_page_says_what_each_open_proposal_does(
+    coordinator_client, plan_tree, coordinator, django_assert_max_num_queries
+):
+    ronde = plan_tree["ronde"]
+    propose(plan_tree, S.ACTIE_HERFORMULEREN, coordinator, actie=plan_tree["a1"],
+            nieuwe_formulering="Een netwerkdag houden")
+    url = reverse("admin:beleidsplan_herziening_change", args=[ronde.pk])
+    page = coordinator_client.get(url).content.decode()
+    assert "Herformuleer de actie &quot;Een netwerkdag organiseren&quot; van SD1-OD1" in page
+    assert "Een wijzigingsvoorstel schrijven in deze ronde" in page
+
+    # More proposals cost no more queries.
+    with django_assert_max_num_queries(60) as one:
+        coordinator_client.get(url)
+    for actie in ("a2", "a3"):
+        propose(plan_tree, S.ACTIE_SCHRAPPEN, coordinator, actie=plan_tree[actie])
+    propose(plan_tree, S.SAMENVOEGEN, coordinator, doelstelling=plan_tree["od1"],
+            doel=plan_tree["od2"])
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        coordinator_client.get(url)
