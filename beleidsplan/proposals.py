@@ -126,6 +126,15 @@ def _code(goal: Doelstelling | None) -> str:
     return goal.code if goal is not None else "?"
 
 
+def _goal_label(voorstel: Wijzigingsvoorstel) -> str:
+    """The goal's code; a goal that a merge, split or conversion removed has none left."""
+    if voorstel.doelstelling_id:
+        return voorstel.doelstelling.code
+    if voorstel.doelstelling_ref:
+        return gettext("goal #%(id)s") % {"id": voorstel.doelstelling_ref}
+    return "?"
+
+
 def _action_label(voorstel: Wijzigingsvoorstel) -> str:
     if voorstel.actie_id:
         return str(voorstel.actie)
@@ -273,7 +282,7 @@ class Herformuleren(GoalKind):
 
     def describe(self, voorstel):
         return gettext('Reword %(code)s: "%(text)s"') % {
-            "code": _code(voorstel.doelstelling),
+            "code": _goal_label(voorstel),
             "text": voorstel.nieuwe_formulering.strip() or voorstel.nieuwe_tagline.strip(),
         }
 
@@ -314,7 +323,7 @@ class Verplaatsen(GoalKind):
 
     def describe(self, voorstel):
         return gettext("Move %(code)s to %(target)s") % {
-            "code": _code(voorstel.doelstelling),
+            "code": _goal_label(voorstel),
             "target": _code(voorstel.doel),
         }
 
@@ -345,7 +354,7 @@ class Herordenen(GoalKind):
 
     def describe(self, voorstel):
         return gettext("Put %(code)s at position %(positie)s") % {
-            "code": _code(voorstel.doelstelling),
+            "code": _goal_label(voorstel),
             "positie": voorstel.positie,
         }
 
@@ -405,7 +414,7 @@ class Samenvoegen(GoalKind):
 
     def describe(self, voorstel):
         return gettext("Merge %(code)s into %(target)s") % {
-            "code": _code(voorstel.doelstelling),
+            "code": _goal_label(voorstel),
             "target": _code(voorstel.doel),
         }
 
@@ -448,7 +457,7 @@ class Splitsen(GoalKind):
 
     def describe(self, voorstel):
         return gettext("Split %(code)s into %(count)s goals") % {
-            "code": _code(voorstel.doelstelling),
+            "code": _goal_label(voorstel),
             "count": len(voorstel.delen_lijst()),
         }
 
@@ -496,7 +505,7 @@ class OdNaarActie(GoalKind):
 
     def describe(self, voorstel):
         return gettext("Turn %(code)s into an action of %(target)s") % {
-            "code": _code(voorstel.doelstelling),
+            "code": _goal_label(voorstel),
             "target": _code(voorstel.doel),
         }
 
@@ -691,7 +700,7 @@ class Schrappen(GoalKind):
         return {"geschrapt": [removed]}
 
     def describe(self, voorstel):
-        return gettext("Remove %(code)s") % {"code": _code(voorstel.doelstelling)}
+        return gettext("Remove %(code)s") % {"code": _goal_label(voorstel)}
 
 
 class Opmerking(GoalKind):
@@ -713,7 +722,8 @@ class Opmerking(GoalKind):
         return {}
 
     def describe(self, voorstel):
-        about = _code(voorstel.doelstelling) if voorstel.doelstelling_id else gettext("the plan")
+        about_goal = voorstel.doelstelling_ref or voorstel.doelstelling_id
+        about = _goal_label(voorstel) if about_goal else gettext("the plan")
         return gettext("Comment on %(about)s") % {"about": about}
 
 

@@ -487,3 +487,15 @@ def test_the_round_page_says_what_each_open_proposal_does(
             doel=plan_tree["od2"])
     with django_assert_max_num_queries(len(one.captured_queries)):
         coordinator_client.get(url)
+
+
+def test_a_merged_goal_is_still_named_in_the_description(plan_tree, coordinator):
+    od1 = plan_tree["od1"]
+    merge = accept_proposal(
+        voorstel=propose(plan_tree, S.SAMENVOEGEN, coordinator, doelstelling=od1,
+                         doel=plan_tree["od2"]),
+        user=coordinator,
+    )
+    merge = Wijzigingsvoorstel.objects.get(pk=merge.pk)
+    # The goal that remains took the first place: its code follows.
+    assert KINDS[S.SAMENVOEGEN].describe(merge) == f"Voeg doelstelling #{od1.pk} samen met SD1-OD1"
