@@ -40,5 +40,13 @@ def test_the_admin_calls_a_users_own_edits_changes_not_actions(coordinator_clien
 
     page = coordinator_client.get(reverse("admin:index")).content.decode()
 
-    assert "Recente wijzigingen" in page
-    assert "Recente acties" not in page
+    assert "Recente wijzigingen" in page and "Mijn wijzigingen" in page
+    assert "Recente acties" not in page and "Mijn acties" not in page
+
+
+def test_a_partner_still_has_mijn_acties(client, partner_a):
+    client.force_login(partner_a)
+
+    page = client.get(reverse("partner:mijn_acties")).content.decode()
+
+    assert "<h1>Mijn acties</h1>" in page
