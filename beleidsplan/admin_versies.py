@@ -137,8 +137,7 @@ class BeslistVoorstelInline(admin.TabularInline):
 
 
 def _describe(obj) -> str:
-    kind = KINDS.get(obj.soort)
-    return kind.describe(obj) if kind is not None and obj.pk else "—"
+    return obj.beschrijving() if obj.pk else "—"
 
 
 def _decide_links(obj) -> str:
@@ -690,9 +689,7 @@ def _changes_since_last(plan: Beleidsplan) -> dict:
         "counts": counts,
         "total": len(changes),
         "changes": changes,
-        "proposals": [
-            KINDS[p.soort].describe(p) if p.soort in KINDS else str(p) for p in accepted
-        ],
+        "proposals": [p.beschrijving() for p in accepted],
         "compare_url": f"{compare_url}?{urlencode({'van': last.nummer, 'naar': WERK})}",
     }
 

@@ -30,6 +30,22 @@ class BeleidsplanQuerySet(models.QuerySet):
         published = Planversie.objects.filter(plan=models.OuterRef("pk"))
         return self.filter(publiek=True).filter(models.Exists(published))
 
+    def afgesloten(self):
+        """Plans the coordinator closed: read-only, no reports. A filter."""
+        return self.filter(afgesloten_op__isnull=False)
+
+    def lopend(self):
+        """Plans that run: not closed, and with at least one published version (a plan
+        without one is still in preparation). A filter with a subquery: no extra query."""
+        published = Planversie.objects.filter(plan=models.OuterRef("pk"))
+        return self.filter(afgesloten_op__isnull=True).filter(models.Exists(published))
+
+    def in_voorbereiding(self):
+        """Plans in preparation: never published, so only insiders see them
+        (``leesbaar_voor``). A filter with a subquery: no extra query."""
+        published = Planversie.objects.filter(plan=models.OuterRef("pk"))
+        return self.filter(afgesloten_op__isnull=True).exclude(models.Exists(published))
+
     def raise_stamp(self) -> int:
         """Raise the stamp of these plans (one UPDATE). Call inside the transaction of the
         change, before writing the changed rows (beleidsplan/stamps.py): the plan row is
@@ -76,6 +92,26 @@ class Beleidsplan(models.Model):
         ),
     )
 
+    # Plan succession (beleidsplan/succession.py): the next plan starts from a copy of
+    # this plan's last version and records the plan it succeeds, so that each copied goal
+    # and action can say which one it continues. PROTECT: an old plan that has a
+    # successor is part of that successor's history.
+    vorig_plan = models.ForeignKey(
+        "self",
+        verbose_name=_("previous plan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="volgende_plannen",
+        help_text=_("The plan this plan succeeds (set when the next plan is started)."),
+    )
+    # Set when the coordinator closes the plan (``succession.close_plan``): from then on
+    # its goals and actions cannot be edited and partners can no longer report on it;
+    # everything stays readable at the same URLs.
+    afgesloten_op = models.DateTimeField(
+        _("closed on"), null=True, blank=True, editable=False
+    )
+
     # What the read model and every cached page of the plan are keyed by: raised in the
     # same transaction as every change of the plan, its goals, actions, versions,
     # proposals, approved reports, actors and municipalities (beleidsplan/stamps.py).
@@ -118,6 +154,17 @@ class Beleidsplan(models.Model):
         super().clean()
         if self.van_jaar and self.tot_jaar and self.tot_jaar < self.van_jaar:
             raise ValidationError({"tot_jaar": _("The end year cannot lie before the start year.")})
+        if self.vorig_plan_id and self.pk and self.vorig_plan_id == self.pk:
+            raise ValidationError({"vorig_plan": _("A plan cannot succeed itself.")})
+
+    @property
+    def is_afgesloten(self) -> bool:
+        """Closed by the coordinator: read-only. No query."""
+        return self.afgesloten_op is not None
+
+    def in_voorbereiding(self) -> bool:
+        """Still in preparation: not closed and never published. One query."""
+        return not self.is_afgesloten and not self.versies.exists()
 
     def refresh_codes(self) -> dict[int, str]:
         """Give every goal of this plan the code of its place in the tree (SD1, SD1-OD2).
@@ -216,6 +263,20 @@ class Doelstelling(MPTTModel):
         ),
     )
 
+    # The goal of the previous plan this one continues (copied by ``start_next_plan``),
+    # by identity: kept when this goal is later reworded, renumbered, moved, merged or
+    # split, so a goal can be followed across plans. SET_NULL: the link is history, not a
+    # dependency.
+    voortzetting_van = models.ForeignKey(
+        "self",
+        verbose_name=_("continues"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="voortzettingen",
+        help_text=_("The goal of the previous policy plan that this goal continues."),
+    )
+
     history = HistoricalRecords(
         excluded_fields=["lft", "rght", "tree_id", "level"],
     )
@@ -279,6 +340,11 @@ class Doelstelling(MPTTModel):
             errors["parent"] = gettext(
                 "This goal has actions; actions belong under an operational goal, so choose its SD."
             )
+        if self.voortzetting_van_id and self.plan_id:
+            if self.voortzetting_van.plan_id != self.plan.vorig_plan_id:
+                errors["voortzetting_van"] = gettext(
+                    "A goal can only continue a goal of the previous policy plan."
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -512,6 +578,14 @@ class Wijzigingsvoorstel(models.Model):
 
     def delen_lijst(self) -> list[str]:
         return [line.strip() for line in self.delen.splitlines() if line.strip()]
+
+    def beschrijving(self) -> str:
+        """What the proposal does, in one Dutch sentence (its kind says it). Select
+        ``doelstelling``, ``doel`` and ``actie__doelstelling`` with it."""
+        from .proposals import KINDS
+
+        kind = KINDS.get(self.soort)
+        return kind.describe(self) if kind is not None else self.get_soort_display()
 
     @property
     def is_open(self) -> bool:

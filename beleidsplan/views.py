@@ -315,7 +315,9 @@ def _proposals_about(plan: Beleidsplan, goal_id: int) -> list[Wijzigingsvoorstel
             Q(doelstelling_ref=goal_id)
             | Q(status=Wijzigingsvoorstel.Status.AANVAARD, soort__in=creating)
         )
-        .select_related("herziening", "auteur", "beslist_door")
+        .select_related(
+            "herziening", "auteur", "beslist_door", "doelstelling", "doel", "actie__doelstelling"
+        )
         .order_by("aangemaakt_op", "pk")
     )
     return [

@@ -499,3 +499,18 @@ def test_a_merged_goal_is_still_named_in_the_description(plan_tree, coordinator)
     merge = Wijzigingsvoorstel.objects.get(pk=merge.pk)
     # The goal that remains took the first place: its code follows.
     assert KINDS[S.SAMENVOEGEN].describe(merge) == f"Voeg doelstelling #{od1.pk} samen met SD1-OD1"
+
+
+def test_a_goals_history_says_what_each_proposal_did(client, plan_tree, stuurgroeplid,
+                                                      coordinator):
+    od1 = plan_tree["od1"]
+    accept_proposal(
+        voorstel=propose(plan_tree, S.HERFORMULEREN, coordinator, doelstelling=od1,
+                         nieuwe_formulering="Het netwerk en de sterkhouders verkennen"),
+        user=coordinator,
+    )
+    client.force_login(stuurgroeplid)
+    page = client.get(
+        reverse("plan:geschiedenis", args=[plan_tree["plan"].pk, od1.pk])
+    ).content.decode()
+    assert "Herformuleer SD1-OD1: &quot;Het netwerk en de sterkhouders verkennen&quot;" in page
