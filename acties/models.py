@@ -96,6 +96,19 @@ class Actie(models.Model):
         related_name="acties",
     )
 
+    # The action of the previous plan this one continues (copied when the next plan was
+    # started, beleidsplan/succession.py), by identity: kept when the action is later
+    # reworded or moved. SET_NULL: the link is history, not a dependency.
+    voortzetting_van = models.ForeignKey(
+        "self",
+        verbose_name=_("continues"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="voortzettingen",
+        help_text=_("The action of the previous policy plan that this action continues."),
+    )
+
     history = HistoricalRecords(m2m_fields=[gemeenten, zie_ook])
     objects = ActieQuerySet.as_manager()
 
@@ -139,6 +152,13 @@ class Actie(models.Model):
             )
         if self.van_jaar and self.tot_jaar and self.tot_jaar < self.van_jaar:
             errors["tot_jaar"] = gettext("The end year cannot lie before the start year.")
+        if self.voortzetting_van_id and self.doelstelling_id:
+            # The plan's predecessor, through the goal's plan (no import of beleidsplan).
+            previous_plan_id = self.doelstelling.plan.vorig_plan_id
+            if self.voortzetting_van.doelstelling.plan_id != previous_plan_id:
+                errors["voortzetting_van"] = gettext(
+                    "An action can only continue an action of the previous policy plan."
+                )
         if self.doelstelling_id and (self.van_jaar or self.tot_jaar):
             plan = self.doelstelling.plan
             for field in ("van_jaar", "tot_jaar"):
