@@ -21,7 +21,10 @@ Null rules (docs/cultuurregio-plan-1.schema.json repeats them):
 Fields added to the contract's example (allowed: the contract grows by adding fields):
 ``tagline``, ``toelichting`` and ``spreiding`` (the goal's note on spreading) on every goal,
 and ``opgegaan_in`` / ``fusiedatum`` on municipalities so that a
-reader can add up a merged municipality's actions under the new one.
+reader can add up a merged municipality's actions under the new one; ``herkomst`` on every
+goal and action: the goal or action of the previous plan it continues
+(``{"plan": id, "id": id}``), ``null`` when it continues none (versions published before
+this field was added lack it).
 """
 
 from __future__ import annotations
@@ -103,7 +106,7 @@ def build_plan_document(plan: Beleidsplan, *, versie=None) -> dict[str, Any]:
     goals = list(
         Doelstelling.objects.filter(plan=plan).order_by("tree_id", "lft").values(
             "id", "parent_id", "code", "formulering", "tagline", "transversaal",
-            "toelichting", "spreiding",
+            "toelichting", "spreiding", "voortzetting_van_id",
         )
     )
     position = {goal["id"]: index for index, goal in enumerate(goals)}
@@ -113,6 +116,7 @@ def build_plan_document(plan: Beleidsplan, *, versie=None) -> dict[str, Any]:
         Actie.objects.van_plan(plan).in_plan_order().values(
             "id", "doelstelling_id", "omschrijving", "regierol", "actorrol", "alle_gemeenten",
             "spreiding_toelichting", "van_jaar", "tot_jaar", "timing_tekst",
+            "voortzetting_van_id",
         )
     )
     places: dict[int, list[Gemeente]] = {}
@@ -167,6 +171,7 @@ def build_plan_document(plan: Beleidsplan, *, versie=None) -> dict[str, Any]:
             _actie(
                 actie, gemeenten=places.get(pk, []), betrokkenen=betrokkenen.get(pk, []),
                 reports=reports.get(pk, []), zie_ook_codes=[code_of[g] for g in goal_ids],
+                vorig_plan_id=plan.vorig_plan_id,
             )
         )
 
@@ -191,6 +196,7 @@ def build_plan_document(plan: Beleidsplan, *, versie=None) -> dict[str, Any]:
         doc["spreiding"] = goal["spreiding"] or None
         doc["doelstellingen"] = [goal_document(c) for c in children.get(goal["id"], [])]
         doc["acties"] = acties_of.get(goal["id"], [])
+        doc["herkomst"] = _herkomst(plan.vorig_plan_id, goal["voortzetting_van_id"])
         return doc
 
     return {
@@ -216,6 +222,7 @@ def _actie(
     betrokkenen: list[tuple[int, str, str]],
     reports: list[Voortgangsrapport],
     zie_ook_codes: list[str],
+    vorig_plan_id: int | None = None,
 ) -> dict[str, Any]:
     """One action, from its row's values and its loaded links. No query."""
     if actie["alle_gemeenten"]:
@@ -248,7 +255,17 @@ def _actie(
         # ``{"status", "percentage", "peildatum"}`` with the end of the report's period as
         # ``peildatum``, or ``None`` when it has none.
         "voortgang": action_progress(reports).as_document(),
+        "herkomst": _herkomst(vorig_plan_id, actie.get("voortzetting_van_id")),
     }
+
+
+def _herkomst(vorig_plan_id: int | None, pk: int | None) -> dict[str, int] | None:
+    """Where a goal or action of a next plan comes from: the plan it succeeds and the
+    row it continues (a continued row always belongs to that plan: the models'
+    ``clean`` and ``succession.start_next_plan`` hold to it). No query."""
+    if pk is None or vorig_plan_id is None:
+        return None
+    return {"plan": vorig_plan_id, "id": pk}
 
 
 def _versie(versie) -> dict[str, Any] | None:

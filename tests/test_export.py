@@ -247,8 +247,10 @@ def test_goals_are_nested_sd_over_od_in_plan_order_with_codes(small_plan):
     sd1, sd2 = doc["doelstellingen"]
     assert list(sd1) == [
         "id", "soort", "code", "transversaal", "tagline", "formulering", "toelichting",
-        "spreiding", "doelstellingen", "acties",
+        "spreiding", "doelstellingen", "acties", "herkomst",
     ]
+    # A plan without a predecessor: every goal says it continues none.
+    assert sd1["herkomst"] is None
     assert (sd1["id"], sd1["soort"], sd1["transversaal"]) == (small_plan.sd1.pk, "SD", False)
     assert sd1["tagline"] == "CULTUURPARTICIPATIE in de regio VERGROTEN"
     assert sd1["acties"] == []
@@ -257,7 +259,7 @@ def test_goals_are_nested_sd_over_od_in_plan_order_with_codes(small_plan):
     # As in the contract's example, an OD has no "transversaal".
     assert list(od) == [
         "id", "soort", "code", "tagline", "formulering", "toelichting", "spreiding",
-        "doelstellingen", "acties",
+        "doelstellingen", "acties", "herkomst",
     ]
     assert (od["toelichting"], od["spreiding"]) == (None, None)
     assert (od["id"], od["soort"], od["doelstellingen"]) == (small_plan.netwerk.pk, "OD", [])
@@ -288,6 +290,7 @@ def test_action_fields(small_plan):
             {"id": small_plan.rand.pk, "naam": "vzw 'de Rand'", "rol": "partner"},
         ],
         "voortgang": None,
+        "herkomst": None,
     }
 
 

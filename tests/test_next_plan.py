@@ -207,3 +207,29 @@ def test_a_goal_continues_only_a_goal_of_the_previous_plan(coordinator):
     with pytest.raises(ValidationError) as error:
         actie.full_clean()
     assert "voortzetting_van" in error.value.message_dict
+
+
+# --- Open data -------------------------------------------------------------------------------
+
+
+def test_open_data_says_where_each_goal_and_action_comes_from(coordinator):
+    from beleidsplan.export import build_plan_document
+
+    from .test_export import all_actions, all_goals, assert_valid
+
+    old = load_seed(coordinator)
+    new = start(old, coordinator)
+    extra = make_sd(new, "Een nieuwe doelstelling")
+    doc = build_plan_document(new)
+    assert_valid(doc)
+    herkomst = {g["id"]: g["herkomst"] for g in all_goals(doc)}
+    assert herkomst.pop(extra.pk) is None
+    originals = dict(new.doelstellingen.values_list("pk", "voortzetting_van_id"))
+    assert herkomst == {pk: {"plan": old.pk, "id": originals[pk]} for pk in herkomst}
+    for actie in all_actions(doc):
+        kopie = Actie.objects.get(pk=actie["id"])
+        assert actie["herkomst"] == {"plan": old.pk, "id": kopie.voortzetting_van_id}
+    # The old plan's own document: it continues nothing.
+    old_doc = build_plan_document(old)
+    assert_valid(old_doc)
+    assert {g["herkomst"] for g in all_goals(old_doc)} == {None}
