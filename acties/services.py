@@ -27,6 +27,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
+from django.utils.formats import date_format
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -262,6 +263,16 @@ def save_report(
     if not _may_report(actie, user):
         raise ValidationError(_("You may not report on this action."), code="forbidden")
     plan = actie.doelstelling.plan
+    # A closed plan receives no reports (beleidsplan.succession.close_plan); its reports
+    # stay readable. Read from the database (one query), not from the caller's instance,
+    # which may have been loaded before the plan was closed.
+    closed_on = type(plan).objects.filter(pk=plan.pk).values_list("afgesloten_op", flat=True)[0]
+    if closed_on is not None:
+        raise ValidationError(
+            _("The plan of this action was closed on %(date)s: it receives no more reports.")
+            % {"date": date_format(timezone.localtime(closed_on), "j F Y")},
+            code="closed",
+        )
     if rapport is not None:
         # Lock the row: a coordinator's review and the partner's edit do not interleave.
         rapport = Voortgangsrapport.objects.select_for_update().get(pk=rapport.pk)

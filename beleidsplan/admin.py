@@ -15,12 +15,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import F, Func, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -35,31 +37,188 @@ from cultuurregio.admin import (
     SpreadsheetImportExportMixin,
 )
 
+from .admin_closed import ClosedPlanInlineMixin, ClosedPlanReadOnlyMixin, closed_notice
 from .admin_nota import nota_import_view
-from .models import Beleidsplan, Doelstelling
+from .models import Beleidsplan, Doelstelling, Planversie
 from .resources import DoelstellingResource, normalise_code
+from .succession import (
+    SuccessionRefused,
+    close_plan,
+    open_items,
+    start_next_plan,
+    successor_of,
+)
 
 # --- Beleidsplan -----------------------------------------------------------------------------
 
 
+class NextPlanForm(forms.Form):
+    """The intermediate page of "Volgend plan starten": what the service asks."""
+
+    titel = forms.CharField(label=_("title"), max_length=200)
+    van_jaar = forms.IntegerField(label=_("from year"), min_value=1900, max_value=2200)
+    tot_jaar = forms.IntegerField(label=_("to year"), min_value=1900, max_value=2200)
+    versie = forms.TypedChoiceField(label=_("start from version"), coerce=int)
+
+    def __init__(self, *args, plan: Beleidsplan, versies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["versie"].choices = [(v.nummer, str(v)) for v in versies]
+        if versies:
+            self.fields["versie"].initial = versies[-1].nummer
+
+
 @admin.register(Beleidsplan)
-class BeleidsplanAdmin(ExplainProtectedDeleteMixin, HistoryAdmin):
-    list_display = ("titel", "van_jaar", "tot_jaar")
+class BeleidsplanAdmin(ClosedPlanReadOnlyMixin, ExplainProtectedDeleteMixin, HistoryAdmin):
+    list_display = ("titel", "van_jaar", "tot_jaar", "vorig_plan", "state")
+    list_select_related = ("vorig_plan",)
     search_fields = ("titel", "beschrijving")
+    readonly_fields = ("vorig_plan", "afgesloten_op")
+    actions = ["start_next_plan_action", "close_plan_action"]
     protected_delete_message = _(
         "A policy plan with goals cannot be deleted. Delete or move its goals first."
     )
 
+    def plan_of(self, obj):
+        return obj
+
+    def get_queryset(self, request):
+        published = Planversie.objects.filter(plan=OuterRef("pk"))
+        return super().get_queryset(request).annotate(gepubliceerd=Exists(published))
+
+    @admin.display(description=_("state"))
+    def state(self, plan):
+        if plan.is_afgesloten:
+            return gettext("closed on %(date)s") % {
+                "date": date_format(timezone.localtime(plan.afgesloten_op), "j F Y")
+            }
+        if not plan.gepubliceerd:
+            return gettext("in preparation")
+        return gettext("running")
+
     def get_urls(self):
-        # "Nota importeren" (admin_nota.py), the button on the plans' list.
+        # "Nota importeren" (admin_nota.py), the button on the plans' list; the pages of
+        # the actions "Volgend plan starten" and "Plan afsluiten".
         return [
             path(
                 "nota-importeren/",
                 self.admin_site.admin_view(partial(nota_import_view, self)),
                 name="beleidsplan_beleidsplan_nota_import",
             ),
+            path(
+                "<int:pk>/volgend-plan/",
+                self.admin_site.admin_view(self.next_plan_view),
+                name="beleidsplan_beleidsplan_next_plan",
+            ),
+            path(
+                "<int:pk>/afsluiten/",
+                self.admin_site.admin_view(self.close_plan_view),
+                name="beleidsplan_beleidsplan_close",
+            ),
             *super().get_urls(),
         ]
+
+    # The actions lead to a page of their own for one plan.
+
+    def _one_plan(self, request, queryset, url_name: str):
+        if queryset.count() != 1:
+            self.message_user(request, gettext("Choose one policy plan."), messages.WARNING)
+            return None
+        return redirect(reverse(f"admin:{url_name}", args=[queryset.get().pk]))
+
+    @admin.action(description=_("Start the next plan"))
+    def start_next_plan_action(self, request, queryset):
+        return self._one_plan(request, queryset, "beleidsplan_beleidsplan_next_plan")
+
+    @admin.action(description=_("Close the plan"))
+    def close_plan_action(self, request, queryset):
+        return self._one_plan(request, queryset, "beleidsplan_beleidsplan_close")
+
+    def _plan_or_404(self, request, pk: int) -> Beleidsplan:
+        plan = self.get_object(request, str(pk))
+        if plan is None:
+            raise Http404
+        return plan
+
+    def next_plan_view(self, request, pk: int):
+        """Start the next plan from one of this plan's published versions: title, years
+        (the six years after this plan) and version, then ``start_next_plan``."""
+        plan = self._plan_or_404(request, pk)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        changelist = reverse("admin:beleidsplan_beleidsplan_changelist")
+        versies = list(plan.versies.defer("document").order_by("nummer"))
+        start = plan.tot_jaar + 1
+        form = NextPlanForm(
+            request.POST if request.method == "POST" else None,
+            plan=plan,
+            versies=versies,
+            initial={
+                "titel": gettext("Policy plan %(van)s-%(tot)s") % {"van": start, "tot": start + 5},
+                "van_jaar": start,
+                "tot_jaar": start + 5,
+            },
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                new = start_next_plan(
+                    van_plan=plan,
+                    titel=form.cleaned_data["titel"],
+                    van_jaar=form.cleaned_data["van_jaar"],
+                    tot_jaar=form.cleaned_data["tot_jaar"],
+                    versie_nummer=form.cleaned_data["versie"],
+                    user=request.user,
+                )
+            except SuccessionRefused as refusal:
+                form.add_error(None, refusal.messages)
+            else:
+                messages.success(request, format_html(
+                    '{} <a href="{}">{}</a>',
+                    gettext(
+                        "%(plan)s was started: %(goals)s goals and %(acties)s actions "
+                        "carried over, each linked to the one it continues."
+                    ) % {
+                        "plan": new,
+                        "goals": new.doelstellingen.count(),
+                        "acties": Actie.objects.van_plan(new).count(),
+                    },
+                    reverse("admin:beleidsplan_beleidsplan_change", args=[new.pk]),
+                    gettext("Open the new plan"),
+                ))
+                return redirect(changelist)
+        return TemplateResponse(request, "admin/beleidsplan/beleidsplan/next_plan.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Start the plan after %(plan)s") % {"plan": plan},
+            "plan": plan, "form": form, "versies": versies, "changelist": changelist,
+            "successor": successor_of(plan),
+        })
+
+    def close_plan_view(self, request, pk: int):
+        """Close this plan, after a page that lists its open reports and proposals."""
+        plan = self._plan_or_404(request, pk)
+        changelist = reverse("admin:beleidsplan_beleidsplan_changelist")
+        if plan.is_afgesloten:
+            messages.info(request, closed_notice(plan))
+            return redirect(changelist)
+        if not self.has_change_permission(request, plan):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                close_plan(plan=plan, user=request.user)
+            except SuccessionRefused as refusal:
+                messages.error(request, refusal.messages[0])
+            else:
+                messages.success(request, gettext(
+                    "%(plan)s is closed. Its pages, versions, progress and annual reports "
+                    "stay readable."
+                ) % {"plan": plan})
+            return redirect(changelist)
+        return TemplateResponse(request, "admin/beleidsplan/beleidsplan/close.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Close %(plan)s?") % {"plan": plan},
+            "plan": plan, "open": open_items(plan), "changelist": changelist,
+        })
 
 
 # --- Doelstelling ----------------------------------------------------------------------------
@@ -85,6 +244,10 @@ class DoelstellingForm(MPTTAdminForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        plan = self.fields.get("plan")
+        if plan is not None:
+            # A closed plan gets no new goals.
+            plan.queryset = plan.queryset.filter(afgesloten_op__isnull=True)
         parent = self.fields.get("parent")
         if parent is None:
             return
@@ -104,7 +267,7 @@ class DoelstellingForm(MPTTAdminForm):
         return f"{sd.code} {text} ({sd.plan.van_jaar}-{sd.plan.tot_jaar})"
 
 
-class ActieInline(admin.TabularInline):
+class ActieInline(ClosedPlanInlineMixin, admin.TabularInline):
     """The actions of an OD, in their order; the full form (municipalities, actors, "zie
     ook") is one click away through the change link."""
 
@@ -116,6 +279,9 @@ class ActieInline(admin.TabularInline):
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 30})},
         models.PositiveIntegerField: {"widget": forms.NumberInput(attrs={"style": "width:4em"})},
     }
+
+    def parent_plan(self, obj):
+        return obj.plan
 
     def get_queryset(self, request):
         # Each row's title (str of the action) names its goal's code: no query per row.
@@ -138,7 +304,11 @@ def actions_under(goal_ref) -> Coalesce:
 
 @admin.register(Doelstelling)
 class DoelstellingAdmin(
-    ExplainProtectedDeleteMixin, SpreadsheetImportExportMixin, HistoryAdmin, DraggableMPTTAdmin
+    ClosedPlanReadOnlyMixin,
+    ExplainProtectedDeleteMixin,
+    SpreadsheetImportExportMixin,
+    HistoryAdmin,
+    DraggableMPTTAdmin,
 ):
     form = DoelstellingForm
     resource_classes = [DoelstellingResource]
@@ -169,6 +339,9 @@ class DoelstellingAdmin(
         "A goal with actions, or a strategic goal with operational goals, cannot be "
         "deleted. Move or delete its actions and operational goals first."
     )
+
+    def plan_of(self, obj):
+        return obj.plan
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(acties_count=actions_under(OuterRef("pk")))

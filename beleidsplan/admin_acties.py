@@ -21,6 +21,7 @@ from cultuurregio.admin import (
     SpreadsheetImportExportMixin,
 )
 
+from .admin_closed import ClosedPlanInlineMixin, ClosedPlanReadOnlyMixin
 from .resources_acties import ActieResource, spreiding_conflict_message
 
 # --- Filters ---------------------------------------------------------------------------------
@@ -175,11 +176,14 @@ class ActieForm(forms.ModelForm):
         return cleaned_data
 
 
-class ActieActorInline(admin.TabularInline):
+class ActieActorInline(ClosedPlanInlineMixin, admin.TabularInline):
     model = ActieActor
     fields = ("actor", "rol")
     autocomplete_fields = ("actor",)
     extra = 0
+
+    def parent_plan(self, obj):
+        return obj.doelstelling.plan
 
     def get_queryset(self, request):
         # The row's title (str of ActieActor) names the actor: no query per row for it.
@@ -190,7 +194,12 @@ class ActieActorInline(admin.TabularInline):
 
 
 @admin.register(Actie)
-class ActieAdmin(ExplainProtectedDeleteMixin, SpreadsheetImportExportMixin, HistoryAdmin):
+class ActieAdmin(
+    ClosedPlanReadOnlyMixin,
+    ExplainProtectedDeleteMixin,
+    SpreadsheetImportExportMixin,
+    HistoryAdmin,
+):
     form = ActieForm
     resource_classes = [ActieResource]
     import_help = _(
@@ -239,9 +248,15 @@ class ActieAdmin(ExplainProtectedDeleteMixin, SpreadsheetImportExportMixin, Hist
             super().get_queryset(request).select_related("doelstelling").prefetch_related("gemeenten")
         )
 
+    def plan_of(self, obj):
+        return obj.doelstelling.plan
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "doelstelling":
-            kwargs["queryset"] = Doelstelling.objects.operationeel()
+            # Under an OD of a plan that is not closed (a closed plan gets no actions).
+            kwargs["queryset"] = Doelstelling.objects.operationeel().filter(
+                plan__afgesloten_op__isnull=True
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):

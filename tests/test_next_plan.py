@@ -5,15 +5,19 @@ the old plan is closed when its period is over and stays readable."""
 
 import datetime
 import io
+from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
+from acties import perioden, services
 from acties.models import Actie, ActieActor, Voortgangsrapport
-from beleidsplan.models import Beleidsplan, Doelstelling
+from beleidsplan.models import Beleidsplan, Doelstelling, Herziening, Wijzigingsvoorstel
 from beleidsplan.services import publish_version
-from beleidsplan.succession import SuccessionRefused, start_next_plan
+from beleidsplan.succession import SuccessionRefused, close_plan, start_next_plan
 
 from .factories import make_actie, make_actor, make_gemeente, make_od, make_plan, make_sd
 from .test_site_pages import load_seed
@@ -233,3 +237,206 @@ def test_open_data_says_where_each_goal_and_action_comes_from(coordinator):
     old_doc = build_plan_document(old)
     assert_valid(old_doc)
     assert {g["herkomst"] for g in all_goals(old_doc)} == {None}
+
+
+# --- The plan in preparation -----------------------------------------------------------------
+
+NEXT_TITLE = "Beleidsplan Zender 2027-2032"
+
+
+@pytest.fixture
+def two_plans(coordinator):
+    """The seed's plan (version 1 published) and its successor in preparation."""
+    old = load_seed(coordinator)
+    return old, start(old, coordinator, titel=NEXT_TITLE)
+
+
+def test_a_plan_in_preparation_is_invisible_to_visitors(client, two_plans):
+    old, new = two_plans
+    assert NEXT_TITLE not in client.get("/").content.decode()
+    assert client.get(reverse("plan:plan", args=[new.pk])).status_code == 404
+    assert client.get(reverse("plan:versies", args=[new.pk])).status_code == 404
+    assert client.get(reverse("plan:plan", args=[old.pk])).status_code == 200
+    assert list(Beleidsplan.objects.in_voorbereiding()) == [new]
+    assert list(Beleidsplan.objects.lopend()) == [old]
+
+
+def test_the_steering_group_sees_the_plan_in_preparation(client, stuurgroeplid, two_plans):
+    _, new = two_plans
+    client.force_login(stuurgroeplid)
+    assert NEXT_TITLE in client.get("/").content.decode()
+    response = client.get(reverse("plan:plan", args=[new.pk]))
+    assert response.status_code == 200
+    assert new.doelstellingen.get(code="SD1").formulering[:40] in response.content.decode()
+
+
+# --- The admin actions -----------------------------------------------------------------------
+
+
+def changelist():
+    return reverse("admin:beleidsplan_beleidsplan_changelist")
+
+
+def test_coordinator_starts_the_next_plan_from_the_admin(coordinator_client, coordinator):
+    old = load_seed(coordinator)
+    response = coordinator_client.post(
+        changelist(), {"action": "start_next_plan_action", "_selected_action": [old.pk]}
+    )
+    page = reverse("admin:beleidsplan_beleidsplan_next_plan", args=[old.pk])
+    assert response.status_code == 302 and response.url == page
+    form = coordinator_client.get(page)
+    html = form.content.decode()
+    assert "Het plan na" in html
+    assert 'value="2026"' in html and 'value="2031"' in html  # the six years after 2020-2025
+    assert "Versie 1: De nota hoe ze was" in html
+    response = coordinator_client.post(
+        page, {"titel": NEXT_TITLE, "van_jaar": 2027, "tot_jaar": 2032, "versie": 1},
+        follow=True,
+    )
+    new = Beleidsplan.objects.get(vorig_plan=old)
+    html = response.content.decode()
+    assert "31 doelstellingen en 79 acties overgenomen" in html
+    assert reverse("admin:beleidsplan_beleidsplan_change", args=[new.pk]) in html
+    assert "in voorbereiding" in html  # the list's state column
+
+
+def test_the_admin_page_shows_a_refusal_and_writes_nothing(coordinator_client, coordinator):
+    old = load_seed(coordinator)
+    page = reverse("admin:beleidsplan_beleidsplan_next_plan", args=[old.pk])
+    before = counts()
+    response = coordinator_client.post(
+        page, {"titel": NEXT_TITLE, "van_jaar": 2024, "tot_jaar": 2029, "versie": 1}
+    )
+    assert response.status_code == 200
+    assert "overlapt met de periode" in response.content.decode()
+    assert counts() == before
+
+
+def test_a_steering_member_cannot_use_the_admin_actions(client, stuurgroeplid, coordinator):
+    old = load_seed(coordinator)
+    client.force_login(stuurgroeplid)
+    for name in ("beleidsplan_beleidsplan_next_plan", "beleidsplan_beleidsplan_close"):
+        page = reverse(f"admin:{name}", args=[old.pk])
+        response = client.post(
+            page, {"titel": NEXT_TITLE, "van_jaar": 2027, "tot_jaar": 2032, "versie": 1}
+        )
+        assert response.status_code == 302 and "/login/" in response.url
+    assert not Beleidsplan.objects.filter(vorig_plan=old).exists()
+    old.refresh_from_db()
+    assert old.afgesloten_op is None
+
+
+# --- Closing a plan --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def reporting(coordinator, partner_a, actor_a):
+    """A running plan with an action of partner A, an approved report of 2021 and a draft
+    of 2022."""
+    plan = make_plan(titel="Beleidsplan 2020-2025", van_jaar=2020, tot_jaar=2025)
+    od = make_od(make_sd(plan, "Participatie"), "Drempels verlagen")
+    actie = make_actie(od, "Voorlezen in de bib", actoren=[(actor_a, "trekker")])
+    publish_version(plan=plan, naam="De nota", user=coordinator)
+    with mock.patch.object(perioden, "local_today", return_value=datetime.date(2022, 2, 1)):
+        done = services.save_report(
+            actie=actie, user=partner_a, submit=True,
+            data={"jaar": 2021, "halfjaar": 0, "status": "afgerond", "percentage": 100,
+                  "wat_gedaan": "Twaalf voorleesmomenten"},
+        )
+        services.approve_report(rapport=done, user=coordinator)
+        draft = services.save_report(
+            actie=actie, user=partner_a,
+            data={"jaar": 2022, "halfjaar": 0, "status": "lopend", "wat_gedaan": "Bezig"},
+        )
+    return SimpleNamespace(plan=plan, od=od, actie=actie, done=done, draft=draft)
+
+
+def test_the_close_page_lists_open_reports_and_proposals(coordinator_client, reporting):
+    ronde = Herziening.objects.create(plan=reporting.plan, naam="Herziening 2023")
+    Wijzigingsvoorstel.objects.create(
+        herziening=ronde, soort="opmerking", doelstelling=reporting.od,
+        motivatie="Moet nog verscherpt worden",
+    )
+    page = reverse("admin:beleidsplan_beleidsplan_close", args=[reporting.plan.pk])
+    html = coordinator_client.get(page).content.decode()
+    assert "Openstaande voortgangsrapporten" in html
+    assert "Voorlezen in de bib, 2022" in html  # the draft
+    assert "Voorlezen in de bib, 2021" not in html  # approved: not open
+    assert "Herziening 2023" in html
+    response = coordinator_client.post(page, follow=True)
+    assert "is afgesloten" in response.content.decode()
+    reporting.plan.refresh_from_db()
+    assert reporting.plan.is_afgesloten
+    assert list(Beleidsplan.objects.afgesloten()) == [reporting.plan]
+
+
+def test_a_closed_plan_refuses_edits_in_the_admin(coordinator_client, coordinator, reporting):
+    close_plan(plan=reporting.plan, user=coordinator)
+    for name, obj, field in (
+        ("beleidsplan_beleidsplan_change", reporting.plan, "titel"),
+        ("beleidsplan_doelstelling_change", reporting.od, "formulering"),
+        ("acties_actie_change", reporting.actie, "omschrijving"),
+    ):
+        url = reverse(f"admin:{name}", args=[obj.pk])
+        page = coordinator_client.get(url)
+        assert page.status_code == 200  # still readable
+        assert "Dit plan is afgesloten op" in page.content.decode()
+        response = coordinator_client.post(url, {field: "Gewijzigd na het afsluiten"})
+        assert response.status_code == 403
+        delete = coordinator_client.post(
+            reverse(f"admin:{name.replace('_change', '_delete')}", args=[obj.pk]),
+            {"post": "yes"},
+        )
+        assert delete.status_code == 403
+    reporting.od.refresh_from_db()
+    reporting.actie.refresh_from_db()
+    assert "Gewijzigd" not in reporting.od.formulering + reporting.actie.omschrijving
+    # No new goals or actions in the closed plan either: it is not among the choices.
+    response = coordinator_client.post(
+        reverse("admin:beleidsplan_doelstelling_add"),
+        {"plan": reporting.plan.pk, "formulering": "Nieuw", "_save": "1"},
+    )
+    assert response.status_code == 200  # the form again, with an error
+    assert not reporting.plan.doelstellingen.filter(formulering="Nieuw").exists()
+
+
+def test_a_closed_plan_refuses_reports(client, coordinator, partner_a, reporting):
+    close_plan(plan=reporting.plan, user=coordinator)
+    with mock.patch.object(perioden, "local_today", return_value=datetime.date(2022, 2, 1)):
+        with pytest.raises(ValidationError, match="afgesloten"):
+            services.save_report(
+                actie=reporting.actie, user=partner_a, rapport=reporting.draft, submit=True,
+                data={"status": "lopend", "wat_gedaan": "Toch nog"},
+            )
+        client.force_login(partner_a)
+        response = client.post(
+            reverse("partner:rapport", args=[reporting.actie.pk]) + "?periode=2022",
+            {"status": "lopend", "wat_gedaan": "Toch nog", "indienen": "1"},
+        )
+    assert "er kunnen geen rapporten meer bij" in response.content.decode()
+    reporting.draft.refresh_from_db()
+    assert reporting.draft.fase == Voortgangsrapport.Fase.CONCEPT
+
+
+def test_a_closed_plan_stays_readable(client, coordinator, reporting):
+    close_plan(plan=reporting.plan, user=coordinator)
+    plan = reporting.plan
+    for path in (
+        reverse("plan:plan", args=[plan.pk]),
+        reverse("plan:versies", args=[plan.pk]),
+        reverse("plan:versie", args=[plan.pk, 1]),
+        reverse("plan:voortgang", args=[plan.pk]),
+        reverse("plan:actie", args=[reporting.actie.pk]),
+        reverse("plan:jaarverslag", args=[plan.pk, 2021]),
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+    assert "Twaalf voorleesmomenten" in client.get(
+        reverse("plan:jaarverslag", args=[plan.pk, 2021])
+    ).content.decode()
+
+
+def test_closing_twice_is_refused(coordinator, reporting):
+    close_plan(plan=reporting.plan, user=coordinator)
+    with pytest.raises(SuccessionRefused, match="al afgesloten"):
+        close_plan(plan=reporting.plan, user=coordinator)
