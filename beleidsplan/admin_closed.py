@@ -3,6 +3,7 @@ in the admin: the plan, its goals, its actions and their inlines. Shared by
 ``beleidsplan.admin`` and ``beleidsplan.admin_acties``."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -34,6 +35,13 @@ class ClosedPlanReadOnlyMixin:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not self._closed(obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting to an earlier version is an edit: simple-history lets anyone who may
+        # view the history post it, so refuse it here for a closed plan.
+        if request.method == "POST" and self._closed(self.get_object(request, object_id)):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)

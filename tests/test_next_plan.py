@@ -388,6 +388,14 @@ def test_a_closed_plan_refuses_edits_in_the_admin(coordinator_client, coordinato
             {"post": "yes"},
         )
         assert delete.status_code == 403
+        # Nor by reverting to an earlier version from its history.
+        version = obj.history.earliest()
+        revert = coordinator_client.post(
+            reverse(f"admin:{name.replace('_change', '_simple_history')}",
+                    args=[obj.pk, version.history_id]),
+            {field: "Gewijzigd na het afsluiten"},
+        )
+        assert revert.status_code == 403
     reporting.od.refresh_from_db()
     reporting.actie.refresh_from_db()
     assert "Gewijzigd" not in reporting.od.formulering + reporting.actie.omschrijving
@@ -440,3 +448,56 @@ def test_closing_twice_is_refused(coordinator, reporting):
     close_plan(plan=reporting.plan, user=coordinator)
     with pytest.raises(SuccessionRefused, match="al afgesloten"):
         close_plan(plan=reporting.plan, user=coordinator)
+
+
+# --- Query counts of the admin pages this adds ----------------------------------------------
+
+
+def _plan_with_open_items(size: int, coordinator):
+    plan = make_plan(titel=f"Plan {size}", van_jaar=2020, tot_jaar=2025)
+    ronde = Herziening.objects.create(plan=plan, naam="Herziening")
+    actor = make_actor(f"Actor {size}")
+    for n in range(size):
+        od = make_od(make_sd(plan, f"SD {n}"), f"OD {n}")
+        actie = make_actie(od, f"Actie {n}", actoren=[(actor, "trekker")])
+        Voortgangsrapport.objects.create(
+            actie=actie, actor=actor, jaar=2022, status="lopend",
+            fase=Voortgangsrapport.Fase.INGEDIEND,
+        )
+        Wijzigingsvoorstel.objects.create(
+            herziening=ronde, soort="opmerking", doelstelling=od, motivatie=f"Vraag {n}"
+        )
+    publish_version(plan=plan, naam="Eerste", user=coordinator)
+    return plan
+
+
+def test_the_close_page_costs_the_same_whatever_the_number_of_open_items(
+    coordinator_client, coordinator, django_assert_num_queries
+):
+    from .queries import warm
+
+    small = _plan_with_open_items(1, coordinator)
+    budget = warm(
+        coordinator_client, reverse("admin:beleidsplan_beleidsplan_close", args=[small.pk])
+    )
+    large = _plan_with_open_items(6, coordinator)
+    page = reverse("admin:beleidsplan_beleidsplan_close", args=[large.pk])
+    coordinator_client.get(page)  # warm, as for the small plan
+    with django_assert_num_queries(budget):
+        response = coordinator_client.get(page)
+    assert response.content.decode().count("<li>Herziening: ") == 6
+
+
+def test_the_next_plan_page_and_plan_list_cost_the_same_whatever_the_plans_size(
+    coordinator_client, coordinator
+):
+    from .queries import warm
+
+    counts_by_size = {}
+    for size in (1, 6):
+        plan = _plan_with_open_items(size, coordinator)
+        page = reverse("admin:beleidsplan_beleidsplan_next_plan", args=[plan.pk])
+        counts_by_size[size] = (
+            warm(coordinator_client, page), warm(coordinator_client, changelist())
+        )
+    assert counts_by_size[1] == counts_by_size[6]
