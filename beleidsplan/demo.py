@@ -1,4 +1,5 @@
-"""Demo data for `make run`: the seed's plan and one account per role.
+"""Demo data for `make run`: the seed's plan, the next plan in preparation, and one
+account per role.
 
 Never in production: the accounts have published passwords. Loading is refused with
 DEBUG=false, and so is every login with a demo password or into an account this module
@@ -85,7 +86,8 @@ def _start_audit_trail() -> None:
 @transaction.atomic
 def load_demo() -> tuple[bool, list[DemoAccount]]:
     """Everything `make run` needs: the seed's plan with its revision round and two
-    versions (only into an empty database), and the demo accounts."""
+    versions, and the next plan 2027-2032 in preparation, started from version 2 (only
+    into an empty database); and the demo accounts."""
     loaded = load_seed_plan()
     accounts = create_demo_accounts()
     if loaded:
@@ -95,7 +97,45 @@ def load_demo() -> tuple[bool, list[DemoAccount]]:
         for plan in Beleidsplan.objects.all():
             load_seed_revision(plan=plan, user=coordinator)
         _demo_reports(coordinator)
+        _demo_next_plan(coordinator)
     return loaded, accounts
+
+
+# The next plan of the demo (issue 13): started from version 2 of the seed's plan, in
+# preparation, with a few goals already reworded so that there is a difference to see.
+NEXT_PLAN = {
+    "titel": "Beleidsplan cultuurregio Zender 2027-2032", "van_jaar": 2027, "tot_jaar": 2032,
+}
+NEXT_PLAN_VERSION = 2
+NEXT_PLAN_REWORDINGS = {
+    "SD1": (
+        "De cultuurparticipatie van alle inwoners van de regio verhogen, met aandacht voor "
+        "wie vandaag nog weinig deelneemt"
+    ),
+    "SD2-OD1": (
+        "De bibliotheken van de regio werken samen aan een gedeeld aanbod en een "
+        "gezamenlijke collectie"
+    ),
+    "SD3": "Samen met inwoners en verenigingen cultuur maken: co-creatie in de hele regio",
+}
+
+
+def _demo_next_plan(coordinator) -> None:
+    """Start the next plan with the real service, then reword a few of its goals as the
+    coordinator would in the admin (audited)."""
+    from beleidsplan.succession import start_next_plan
+
+    old = Beleidsplan.objects.filter(versies__nummer=NEXT_PLAN_VERSION).order_by("pk").first()
+    if old is None:
+        return
+    plan = start_next_plan(
+        van_plan=old, versie_nummer=NEXT_PLAN_VERSION, user=coordinator, **NEXT_PLAN
+    )
+    for goal in plan.doelstellingen.filter(code__in=NEXT_PLAN_REWORDINGS):
+        goal.formulering = NEXT_PLAN_REWORDINGS[goal.code]
+        goal._history_user = coordinator
+        goal._change_reason = "Herformulering voor het plan 2027-2032"
+        goal.save()
 
 
 # (words in the action's description, year, status, percentage, what was done, stage)

@@ -7,8 +7,9 @@ from beleidsplan.demo import load_demo
 
 class Command(BaseCommand):
     help = (
-        "Load the seed's plan with its revision round and versions (once, into an empty "
-        "database) and create the demo accounts. Development only."
+        "Load the seed's plan with its revision round and versions, and the next plan in "
+        "preparation (once, into an empty database), and create the demo accounts. "
+        "Development only."
     )
 
     def handle(self, *args, **options):
@@ -27,6 +28,9 @@ class Command(BaseCommand):
                     "The plan of the seed has been loaded, with its revision round and "
                     "versions 1 and 2."
                 )
+            )
+            self.stdout.write(
+                _("The next plan, 2027-2032, is in preparation: started from version 2.")
             )
         else:
             self.stdout.write(_("A plan already exists; it was left as it is."))
