@@ -301,6 +301,9 @@ def rapport(request, actie_id: int):
     refused (400) with a Dutch message naming the open periods."""
     actie = _get_actie(request, actie_id)
     plan = actie.doelstelling.plan
+    if plan.afgesloten_op is not None and request.method == "GET":
+        # Say it before the partner types: saving is refused (services.save_report).
+        messages.warning(request, services.closed_plan_error(plan.afgesloten_op).messages[0])
     try:
         periode = perioden.parse_period(plan, request.GET.get("periode"))
     except ValidationError as error:

@@ -179,6 +179,15 @@ def not_editable_error(rapport: Voortgangsrapport) -> ValidationError:
     return ValidationError(message, code="not_editable")
 
 
+def closed_plan_error(closed_on) -> ValidationError:
+    """The refusal of a report on an action of a plan closed at ``closed_on``."""
+    return ValidationError(
+        _("The plan of this action was closed on %(date)s: it receives no more reports.")
+        % {"date": date_format(timezone.localtime(closed_on), "j F Y")},
+        code="closed",
+    )
+
+
 def _period_taken(actie: Actie, periode: Periode, *, exclude_pk=None) -> bool:
     reports = Voortgangsrapport.objects.filter(actie=actie, jaar=periode[0], halfjaar=periode[1])
     if exclude_pk:
@@ -268,11 +277,7 @@ def save_report(
     # which may have been loaded before the plan was closed.
     closed_on = type(plan).objects.filter(pk=plan.pk).values_list("afgesloten_op", flat=True)[0]
     if closed_on is not None:
-        raise ValidationError(
-            _("The plan of this action was closed on %(date)s: it receives no more reports.")
-            % {"date": date_format(timezone.localtime(closed_on), "j F Y")},
-            code="closed",
-        )
+        raise closed_plan_error(closed_on)
     if rapport is not None:
         # Lock the row: a coordinator's review and the partner's edit do not interleave.
         rapport = Voortgangsrapport.objects.select_for_update().get(pk=rapport.pk)

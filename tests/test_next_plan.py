@@ -417,6 +417,8 @@ def test_a_closed_plan_refuses_reports(client, coordinator, partner_a, reporting
                 data={"status": "lopend", "wat_gedaan": "Toch nog"},
             )
         client.force_login(partner_a)
+        form = client.get(reverse("partner:rapport", args=[reporting.actie.pk]) + "?periode=2022")
+        assert "er kunnen geen rapporten meer bij" in form.content.decode()
         response = client.post(
             reverse("partner:rapport", args=[reporting.actie.pk]) + "?periode=2022",
             {"status": "lopend", "wat_gedaan": "Toch nog", "indienen": "1"},
