@@ -152,6 +152,12 @@ class Actie(models.Model):
             )
         if self.van_jaar and self.tot_jaar and self.tot_jaar < self.van_jaar:
             errors["tot_jaar"] = gettext("The end year cannot lie before the start year.")
+        if self.doelstelling_id and self.doelstelling.plan.afgesloten_op is not None:
+            # Every form and spreadsheet import of actions runs this: a closed plan is
+            # read-only.
+            errors["doelstelling"] = gettext(
+                "The policy plan of this goal is closed: its actions cannot change."
+            )
         if self.voortzetting_van_id and self.doelstelling_id:
             # The plan's predecessor, through the goal's plan (no import of beleidsplan).
             previous_plan_id = self.doelstelling.plan.vorig_plan_id

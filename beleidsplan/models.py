@@ -340,6 +340,10 @@ class Doelstelling(MPTTModel):
             errors["parent"] = gettext(
                 "This goal has actions; actions belong under an operational goal, so choose its SD."
             )
+        if self.plan_id and self.plan.afgesloten_op is not None:
+            # Every form and spreadsheet import of goals runs this: a closed plan is
+            # read-only (the admin refuses earlier, beleidsplan/admin_closed.py).
+            errors["plan"] = gettext("This policy plan is closed: its goals cannot change.")
         if self.voortzetting_van_id and self.plan_id:
             if self.voortzetting_van.plan_id != self.plan.vorig_plan_id:
                 errors["voortzetting_van"] = gettext(

@@ -503,3 +503,16 @@ def test_the_next_plan_page_and_plan_list_cost_the_same_whatever_the_plans_size(
             warm(coordinator_client, page), warm(coordinator_client, changelist())
         )
     assert counts_by_size[1] == counts_by_size[6]
+
+
+def test_forms_and_spreadsheet_imports_of_a_closed_plans_rows_are_refused(coordinator, reporting):
+    """The models' own check, which the spreadsheet imports run for every row."""
+    close_plan(plan=reporting.plan, user=coordinator)
+    goal = Doelstelling.objects.get(pk=reporting.od.pk)
+    goal.formulering = "Gewijzigd"
+    with pytest.raises(ValidationError, match="afgesloten"):
+        goal.full_clean()
+    actie = Actie.objects.get(pk=reporting.actie.pk)
+    actie.omschrijving = "Gewijzigd"
+    with pytest.raises(ValidationError, match="afgesloten"):
+        actie.full_clean()
