@@ -30,6 +30,7 @@ from functools import cached_property, wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -92,6 +93,8 @@ class Reading:
     versie: Planversie | None
     insider: bool
     coordinator: bool = False
+    # Never published and not closed: a next plan being written (insiders only read it).
+    in_preparation: bool = False
 
     @property
     def key(self) -> tuple:
@@ -162,8 +165,14 @@ _LATEST_VERSION_BY = {
     )
     for lookup in ("pk", "doelstellingen__acties")
 }
-# Every plan (insiders); every version of the public plans, a few per plan (anyone else).
-_ALL_PLANS = CompiledValues(lambda: Beleidsplan.objects.values_list(*_PLAN), 0)  # newest first
+# Every plan with whether it was ever published (insiders); every version of the public
+# plans, a few per plan (anyone else).
+_ALL_PLANS = CompiledValues(  # newest first
+    lambda: Beleidsplan.objects.annotate(
+        gepubliceerd=Exists(Planversie.objects.filter(plan=OuterRef("pk")))
+    ).values_list(*_PLAN, "gepubliceerd"),
+    0,
+)
 _PUBLIC_VERSIONS = CompiledValues(
     lambda: Planversie.objects.filter(plan__publiek=True)
     .order_by("-plan__van_jaar", "plan__titel", "plan_id", "-nummer")
@@ -246,10 +255,14 @@ def readings_for(user) -> list[Reading]:
     latest version of every public plan, with its plan), besides the group check."""
     if can_see_working_state(user):
         coordinator = is_coordinator(user)
-        return [
-            Reading(plan=_plan(row), versie=None, insider=True, coordinator=coordinator)
-            for row in _ALL_PLANS.rows()
-        ]
+        readings = []
+        for row in _ALL_PLANS.rows():
+            plan = _plan(row[: len(_PLAN)])
+            readings.append(Reading(
+                plan=plan, versie=None, insider=True, coordinator=coordinator,
+                in_preparation=not row[-1] and not plan.is_afgesloten,
+            ))
+        return readings
     # Every version of the public plans (a few per plan), the latest of each kept: a plain
     # join, cheaper per request than a correlated subquery.
     latest: dict[int, Planversie] = {}
@@ -257,6 +270,17 @@ def readings_for(user) -> list[Reading]:
         versie = _version(row)
         latest.setdefault(versie.plan_id, versie)
     return [Reading(plan=v.plan, versie=v, insider=False) for v in latest.values()]
+
+
+def current_reading(readings: list[Reading]) -> Reading | None:
+    """The plan a reader means by "the plan" (home, the top bar, search), of ``readings``
+    (newest first): the newest that runs (published, not closed), else the newest
+    published one, else the newest. A next plan in preparation or an old closed one is
+    never current while another runs. No query."""
+    published = [r for r in readings if not r.in_preparation]
+    running = [r for r in published if not r.plan.is_afgesloten]
+    found = running or published or readings
+    return found[0] if found else None
 
 
 def readings_of(request) -> list[Reading]:

@@ -4,7 +4,7 @@ from cultuurregio.roles import can_see_working_state
 
 from .models import Herziening, Planversie
 from .pagecache import digest, release, visitor_page
-from .reading import readings_of
+from .reading import current_reading, readings_of
 
 
 @visitor_page
@@ -13,7 +13,8 @@ def home(request):
     its colour, the cross-cutting SDs as bands across them; then the latest version, the
     open revision rounds (steering group and coordinators) and the other plans.
 
-    The current plan is the first the visitor may read (the newest): its working state for
+    The current plan is the one that runs (``reading.current_reading``: a next plan in
+    preparation or a closed one is listed under the other plans): its working state for
     the steering group and coordinators, its latest published version for anyone else
     (beleidsplan.reading). The picture is cached under the plan's stamp.
 
@@ -37,11 +38,12 @@ def home(request):
     else:
         latest = {reading.plan.pk: reading.versie for reading in readings}
         rounds = {}
-    for plan in plans:
-        plan.latest_version = latest.get(plan.pk)
-        plan.open_rounds = rounds.get(plan.pk, [])
+    for reading in readings:
+        reading.plan.latest_version = latest.get(reading.plan.pk)
+        reading.plan.open_rounds = rounds.get(reading.plan.pk, [])
+        reading.plan.in_preparation = reading.in_preparation
 
-    current = readings[0] if readings else None
+    current = current_reading(readings)
     return render(
         request,
         "home.html",

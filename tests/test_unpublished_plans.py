@@ -1,8 +1,11 @@
 """A plan with no published version shows nothing of itself to visitors: not its title on
 the home page, not its versions page, whatever its "public" setting says (issue 12)."""
 
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from beleidsplan.services import publish_version
 
@@ -112,3 +115,42 @@ def test_a_page_an_insider_saw_first_shows_a_visitor_nothing_of_the_plan(
     response = client.get(reverse("plan:versies", args=[unpublished.pk]))
     assert response.status_code == 404
     assert SECRET not in response.content.decode()
+
+
+# --- Two plans at once (issue 13): the running one is "the plan" -----------------------------
+
+
+def test_the_steering_group_home_is_the_running_plan_and_lists_the_next_one_in_preparation(
+    client, stuurgroeplid, plans
+):
+    published, unpublished = plans
+    client.force_login(stuurgroeplid)
+
+    html = client.get("/").content.decode()
+
+    assert re.search(r"<h1>\s*Beleidsplan cultuurregio 2020-2025\s*</h1>", html)
+    later = html.split('id="plannen"', 1)[1]
+    assert SECRET in later
+    assert "In voorbereiding: alleen de stuurgroep en de coördinatoren zien het" in later
+    # The top bar's plan links lead to the running plan too.
+    nav = html.split("</nav>", 1)[0]
+    assert reverse("plan:plan", args=[published.pk]) in nav
+    assert reverse("plan:plan", args=[unpublished.pk]) not in nav
+
+
+def test_a_closed_plan_is_listed_as_closed_and_the_running_one_is_current(
+    client, stuurgroeplid, coordinator, plans
+):
+    published, _unpublished = plans
+    newer = make_plan(titel="Beleidsplan 2026", van_jaar=2026, tot_jaar=2026, publiek=True)
+    make_od(make_sd(newer, "Verlengd"), "Verlengde OD")
+    publish_version(plan=newer, naam="Verlenging", user=coordinator)
+    newer.afgesloten_op = timezone.now()
+    newer.save()
+
+    for who in (None, stuurgroeplid):
+        if who:
+            client.force_login(who)
+        html = client.get("/").content.decode()
+        assert re.search(r"<h1>\s*Beleidsplan cultuurregio 2020-2025\s*</h1>", html)
+        assert "Afgesloten op" in html.split('id="plannen"', 1)[1]

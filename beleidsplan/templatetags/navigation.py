@@ -2,7 +2,7 @@
 
 from django import template
 
-from beleidsplan.reading import readings_of
+from beleidsplan.reading import current_reading, readings_of
 
 register = template.Library()
 
@@ -10,7 +10,8 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def nav_plan(context):
     """The plan the top bar's Plan, Spreiding, Voortgang and Versies links lead to: the
-    page's own plan, else the newest plan the visitor may read (None without one).
+    page's own plan, else the current plan of those the visitor may read
+    (``reading.current_reading``; None without one).
 
     No query on a plan's pages and on pages that read every plan (home, search, actors,
     municipalities); one (the readable plans, beleidsplan.reading) on the others. A page
@@ -25,5 +26,5 @@ def nav_plan(context):
     reading = getattr(request, "reading", None)
     if reading is not None:
         return reading.plan
-    readings = readings_of(request)
-    return readings[0].plan if readings else None
+    current = current_reading(readings_of(request))
+    return current.plan if current else None
