@@ -31,10 +31,24 @@ class ActieQuerySet(models.QuerySet):
 
     def bewerkbaar_door(self, user):
         """Actions a partner may report on: those where one of the partner's organisations
-        (Actor.gebruikers) is involved, as trekker or partner. A filter: no extra query."""
+        (Actor.gebruikers) is involved, as trekker or partner. Not those of a next plan
+        still in preparation (started from another plan, nothing published yet: only the
+        steering group and coordinators see it), though its actions carry the actors over.
+        A filter with a subquery: no extra query."""
         if not (user.is_authenticated and user.is_active):
             return self.none()
-        return self.filter(betrokkenen__actor__gebruikers=user).distinct()
+        # The plan model through the relations: acties does not import beleidsplan.
+        plan_model = self.model._meta.get_field("doelstelling").related_model._meta.get_field(
+            "plan"
+        ).related_model
+        in_preparation = plan_model.objects.filter(
+            vorig_plan__isnull=False, versies__isnull=True
+        ).values("pk")
+        return (
+            self.filter(betrokkenen__actor__gebruikers=user)
+            .exclude(doelstelling__plan__in=in_preparation)
+            .distinct()
+        )
 
     def bereikt(self, gemeente_id: int):
         """Actions that reach a municipality: those meant for all municipalities, and those

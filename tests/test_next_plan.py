@@ -340,7 +340,7 @@ def reporting(coordinator, partner_a, actor_a):
     with mock.patch.object(perioden, "local_today", return_value=datetime.date(2022, 2, 1)):
         done = services.save_report(
             actie=actie, user=partner_a, submit=True,
-            data={"jaar": 2021, "halfjaar": 0, "status": "afgerond", "percentage": 100,
+            data={"jaar": 2021, "halfjaar": 0, "status": "op_schema", "percentage": 50,
                   "wat_gedaan": "Twaalf voorleesmomenten"},
         )
         services.approve_report(rapport=done, user=coordinator)
@@ -516,3 +516,26 @@ def test_forms_and_spreadsheet_imports_of_a_closed_plans_rows_are_refused(coordi
     actie.omschrijving = "Gewijzigd"
     with pytest.raises(ValidationError, match="afgesloten"):
         actie.full_clean()
+
+
+def test_partners_do_not_see_the_plan_in_preparation(client, coordinator, partner_a, reporting):
+    new = start(reporting.plan, coordinator, titel=NEXT_TITLE)
+    kopie = Actie.objects.van_plan(new).get()
+    assert kopie.betrokkenen.get().actor.gebruikers.filter(pk=partner_a.pk).exists()
+    assert list(Actie.objects.bewerkbaar_door(partner_a)) == [reporting.actie]
+    client.force_login(partner_a)
+    assert NEXT_TITLE not in client.get(reverse("partner:mijn_acties")).content.decode()
+    assert client.get(reverse("partner:rapport", args=[kopie.pk])).status_code == 404
+    # Once it publishes a version it runs, and its actions are the partner's too.
+    publish_version(plan=new, naam="Eerste versie", user=coordinator)
+    assert set(Actie.objects.bewerkbaar_door(partner_a)) == {reporting.actie, kopie}
+
+
+def test_a_closed_plan_gets_no_reminders(coordinator, reporting, mailoutbox):
+    # In the grace window of 2022, whose report is still a draft.
+    call_command("stuur_herinneringen", "--datum", "2023-02-01", stdout=io.StringIO())
+    assert len(mailoutbox) == 1
+    close_plan(plan=reporting.plan, user=coordinator)
+    mailoutbox.clear()
+    call_command("stuur_herinneringen", "--datum", "2023-02-01", stdout=io.StringIO())
+    assert mailoutbox == []

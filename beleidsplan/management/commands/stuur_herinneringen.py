@@ -66,7 +66,8 @@ class Command(BaseCommand):
             self._handle(plan_id=plan, dry_run=dry_run, today=datum or timezone.localdate())
 
     def _handle(self, *, plan_id, dry_run, today):
-        plans = Beleidsplan.objects.order_by("van_jaar", "pk")
+        # A closed plan receives no reports (beleidsplan/succession.py): no reminders.
+        plans = Beleidsplan.objects.filter(afgesloten_op__isnull=True).order_by("van_jaar", "pk")
         if plan_id is not None:
             plans = plans.filter(pk=plan_id)
             if not plans.exists():
