@@ -378,14 +378,17 @@ class DoelstellingAdmin(
         ]
         if obj is not None:
             fields.append("zie_ook_acties_list")
+        if obj is not None and obj.voortzetting_van_id:
+            fields.insert(fields.index("code") + 1, "voortzetting_van")
         return fields
 
     def get_readonly_fields(self, request, obj=None):
         # A goal stays in its plan: moving it (and its ODs and actions) to another plan
-        # would tear the tree apart. A new plan starts from a copy instead.
+        # would tear the tree apart. A new plan starts from a copy instead, which says
+        # which goal of the old plan it continues (set by the copy, never by hand).
         if obj is None:
             return ("code",)
-        return ("plan", "code", "zie_ook_acties_list")
+        return ("plan", "code", "voortzetting_van", "zie_ook_acties_list")
 
     def get_inline_instances(self, request, obj=None):
         # Actions belong under an OD only.

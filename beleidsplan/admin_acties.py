@@ -251,6 +251,18 @@ class ActieAdmin(
     def plan_of(self, obj):
         return obj.doelstelling.plan
 
+    def get_fieldsets(self, request, obj=None):
+        # An action of a next plan says which action of the old plan it continues (set
+        # when the plan was started, never by hand).
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.voortzetting_van_id:
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return ((name, {**options, "fields": (*options["fields"], "voortzetting_van")}), *rest)
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "voortzetting_van")
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "doelstelling":
             # Under an OD of a plan that is not closed (a closed plan gets no actions).

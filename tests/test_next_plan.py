@@ -300,6 +300,22 @@ def test_coordinator_starts_the_next_plan_from_the_admin(coordinator_client, coo
     assert "in voorbereiding" in html  # the list's state column
 
 
+def test_the_admin_forms_of_a_copy_name_what_it_continues(coordinator_client, two_plans):
+    old, new = two_plans
+    goal = new.doelstellingen.get(code="SD1-OD1")
+    actie = Actie.objects.van_plan(new).filter(doelstelling=goal).first()
+    for url, original in (
+        (reverse("admin:beleidsplan_doelstelling_change", args=[goal.pk]), goal.voortzetting_van),
+        (reverse("admin:acties_actie_change", args=[actie.pk]), actie.voortzetting_van),
+    ):
+        html = coordinator_client.get(url).content.decode()
+        assert "Zet voort" in html
+        assert reverse(
+            f"admin:{original._meta.app_label}_{original._meta.model_name}_change",
+            args=[original.pk],
+        ) in html
+
+
 def test_the_admin_page_shows_a_refusal_and_writes_nothing(coordinator_client, coordinator):
     old = load_seed(coordinator)
     page = reverse("admin:beleidsplan_beleidsplan_next_plan", args=[old.pk])
