@@ -57,6 +57,11 @@ def test_command_carries_every_goal_and_action_of_the_seeds_version_over(coordin
     assert Actie.objects.van_plan(new).count() == len(acties)
     assert new.in_voorbereiding()
     assert (new.van_jaar, new.tot_jaar, new.rapportering) == (2027, 2032, old.rapportering)
+    # The seed's timing ("2020 - 2021", ...) belongs to the old period: not carried over.
+    assert Actie.objects.van_plan(old).exclude(timing_tekst="").exists()
+    assert not Actie.objects.van_plan(new).exclude(
+        van_jaar=None, tot_jaar=None, timing_tekst=""
+    ).exists()
 
 
 def test_every_copy_continues_its_original_by_identity(coordinator):
