@@ -29,7 +29,7 @@ from . import search as site_search
 from .document import Action, Goal
 from .pagecache import digest, plan_page, release, visitor_page
 from .plan_progress import PlanProgress
-from .reading import Reading, readings_of
+from .reading import Reading, current_reading, readings_of
 
 
 def page_key(request, name: str) -> str:
@@ -406,9 +406,31 @@ def spreiding(request, plan_id: int):
 # --- Search --------------------------------------------------------------------------------
 
 
+ALL_PLANS = "alle"
+
+
+def _search_scope(value: str | None, readings: list[Reading]):
+    """The plans a search covers: ``?plan=<id>`` one of the readable plans, ``?plan=alle``
+    every one, nothing the current plan (``current_reading``). Returns (readings, chosen
+    value, error): a plan that is not one of the visitor's gives an error (the same
+    whether it exists or not). No query."""
+    if len(readings) <= 1:
+        return readings, "", None
+    if value == ALL_PLANS:
+        return readings, ALL_PLANS, None
+    if not value:
+        current = current_reading(readings)
+        return [current], str(current.plan.pk), None
+    for reading in readings:
+        if str(reading.plan.pk) == value:
+            return [reading], value, None
+    return [], value, _("Choose one of the plans in the list, or all plans.")
+
+
 @visitor_page
 def zoeken(request):
-    """Search goals, actions and actors in what the visitor may read (beleidsplan.search).
+    """Search goals, actions and actors in what the visitor may read (beleidsplan.search),
+    in one plan (``?plan=``, by default the current one) or all of them (``?plan=alle``).
 
     Queries: the readable plans (one) and the search's own (beleidsplan.search: none for
     an empty or too short query); plus the session, user and groups of a logged-in
@@ -417,13 +439,17 @@ def zoeken(request):
     query = request.GET.get("q", "")
     insider = can_see_working_state(request.user)
     readings = readings_of(request)
-    outcome = site_search.search(query, readings=readings, insider=insider)
+    scope, chosen, error = _search_scope(request.GET.get("plan"), readings)
+    outcome = site_search.search("" if error else query, readings=scope, insider=insider)
     return render(
         request, "site/zoeken.html",
         {
-            "outcome": outcome, "q": outcome.query, "insider": insider,
+            "outcome": outcome, "q": query if error else outcome.query, "insider": insider,
+            "plans": [r.plan for r in readings] if len(readings) > 1 else [],
+            "chosen": chosen, "all_plans": ALL_PLANS, "scope_error": error,
             # The results are looked up only when this content is not kept yet: the key
             # holds every reading's stamp and the actors' state (beleidsplan.search).
-            "results_key": digest((release(), "zoeken", outcome.key)),
+            "results_key": digest((release(), "zoeken", outcome.key, chosen)),
         },
+        status=400 if error else 200,
     )

@@ -6,6 +6,7 @@ edit at once, and a search costs the same few queries whatever the size of the p
 
 import datetime
 import threading
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -453,3 +454,53 @@ def test_postgresql_escapes_the_texts_around_the_marks(client, stuurgroeplid):
     client.force_login(stuurgroeplid)
     html = zoek(client, "koorfestival").content.decode()
     assert "<mark>Koorfestival</mark> &amp; fanfare" in html
+
+
+# --- Several plans (issue 13) -------------------------------------------------------------
+
+
+@pytest.fixture
+def two_plans(coordinator):
+    """The running plan 2020-2025 and the next one, both published and public; each has an
+    action only it names."""
+    old = make_plan(titel="Beleidsplan 2020-2025", van_jaar=2020, tot_jaar=2025, publiek=True)
+    boekenstoet = make_actie(
+        make_od(make_sd(old, "Participatie"), "Netwerk"), "Boekenstoet in de regio"
+    )
+    new = make_plan(titel="Beleidsplan 2027-2032", van_jaar=2027, tot_jaar=2032, publiek=True)
+    zomerbar = make_actie(make_od(make_sd(new, "Participatie"), "Netwerk"), "Zomerbar in elk dorp")
+    for plan in (old, new):
+        publish_version(plan=plan, naam="Eerste versie", user=coordinator)
+    return SimpleNamespace(old=old, new=new, boekenstoet=boekenstoet, zomerbar=zomerbar)
+
+
+def test_search_covers_the_current_plan_by_default_and_one_or_all_on_request(
+    client, two_plans
+):
+    old = two_plans.old
+
+    def titles(**query):
+        cache.clear()  # the results as the view makes them
+        results = client.get(reverse("plan:zoeken"), query).context["outcome"].results
+        actions = {r.entry.pk for r in results if r.entry.kind == "actie"}
+        return two_plans.boekenstoet.pk in actions, two_plans.zomerbar.pk in actions
+
+    # Both run; the newest is current.
+    assert titles(q="Zomerbar") == (False, True)
+    assert titles(q="Boekenstoet") == (False, False)
+    assert titles(q="Boekenstoet", plan=old.pk) == (True, False)
+    assert titles(q="Boekenstoet", plan="alle") == (True, False)
+    assert titles(q="Zomerbar", plan="alle") == (False, True)
+    # The choice stays selected.
+    page = client.get(reverse("plan:zoeken"), {"q": "x", "plan": old.pk}).content.decode()
+    assert f'<option value="{old.pk}" selected>' in page
+
+
+@pytest.mark.parametrize("value", ["999999", "abc", "-1"])
+def test_search_in_a_plan_one_may_not_read_is_refused_in_dutch(client, two_plans, value):
+    response = client.get(reverse("plan:zoeken"), {"q": "Boekenstoet", "plan": value})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Kies een van de plannen uit de lijst, of alle plannen." in page
+    assert response.context["outcome"].results == []
