@@ -30,7 +30,7 @@ from functools import cached_property, wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -95,6 +95,10 @@ class Reading:
     coordinator: bool = False
     # Never published and not closed: a next plan being written (insiders only read it).
     in_preparation: bool = False
+    # The plan this one succeeds and the one that succeeds it, when this reader may read
+    # them (the pages of one plan link to them; read with the plan, no query of their own).
+    predecessor_id: int | None = None
+    successor_id: int | None = None
 
     @property
     def key(self) -> tuple:
@@ -105,7 +109,10 @@ class Reading:
         state = self.versie.pk if self.versie else "werk"
         # Today too: a municipality's merger takes effect on its date (progress.spreading).
         today = timezone.localdate().isoformat()
-        return (self.plan.pk, self.plan.stempel, changed, state, today)
+        return (
+            self.plan.pk, self.plan.stempel, changed, state, today,
+            self.predecessor_id, self.successor_id,
+        )
 
     @property
     def role(self) -> str:
@@ -149,11 +156,26 @@ def _version(row) -> Planversie:
     return versie
 
 
-# The plan matching one lookup (insiders), or its latest version for a public plan.
+
+
+def _successor(plan_ref: str, *, public: bool) -> Subquery:
+    """The first plan started from the plan ``plan_ref`` names; for the public only a
+    public, published one."""
+    plans = Beleidsplan.objects.filter(vorig_plan=OuterRef(plan_ref))
+    if public:
+        plans = plans.filter(publiek=True).filter(Exists(
+            Planversie.objects.filter(plan=OuterRef("pk"))
+        ))
+    return Subquery(plans.order_by("van_jaar", "pk").values("pk")[:1])
+
+
+# The plan matching one lookup (insiders), or its latest version for a public plan; with
+# the plans before and after it that the reader may open.
 _PLAN_BY = {
     lookup: CompiledValues(
         lambda value, lookup=lookup: Beleidsplan.objects.filter(**{lookup: value})
-        .order_by("pk").values_list(*_PLAN)[:1]
+        .annotate(opvolger=_successor("pk", public=False))
+        .order_by("pk").values_list(*_PLAN, "opvolger")[:1]
     )
     for lookup in ("pk", "doelstellingen__acties")
 }
@@ -161,7 +183,14 @@ _LATEST_VERSION_BY = {
     lookup: CompiledValues(
         lambda value, lookup=lookup: Planversie.objects.filter(
             plan__publiek=True, **{f"plan__{lookup}": value}
-        ).order_by("-nummer").values_list(*_VERSION_WITH_PLAN)[:1]
+        ).annotate(
+            voorganger=Subquery(
+                Beleidsplan.objects.filter(pk=OuterRef("plan__vorig_plan"), publiek=True)
+                .filter(Exists(Planversie.objects.filter(plan=OuterRef("pk"))))
+                .values("pk")[:1]
+            ),
+            opvolger=_successor("plan_id", public=True),
+        ).order_by("-nummer").values_list(*_VERSION_WITH_PLAN, "voorganger", "opvolger")[:1]
     )
     for lookup in ("pk", "doelstellingen__acties")
 }
@@ -195,14 +224,19 @@ def _reading_of(user, lookup: str, value: int) -> Reading | None:
         rows = _PLAN_BY[lookup].rows(value)
         if not rows:
             return None
+        plan = _plan(rows[0][:-1])
         return Reading(
-            plan=_plan(rows[0]), versie=None, insider=True, coordinator=is_coordinator(user)
+            plan=plan, versie=None, insider=True, coordinator=is_coordinator(user),
+            predecessor_id=plan.vorig_plan_id, successor_id=rows[0][-1],
         )
     rows = _LATEST_VERSION_BY[lookup].rows(value)
     if not rows:
         return None
-    versie = _version(rows[0])
-    return Reading(plan=versie.plan, versie=versie, insider=False)
+    versie = _version(rows[0][:-2])
+    return Reading(
+        plan=versie.plan, versie=versie, insider=False,
+        predecessor_id=rows[0][-2], successor_id=rows[0][-1],
+    )
 
 
 def read_plan_of_action(request, actie_id: int) -> Reading:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from beleidsplan.services import publish_version
+from beleidsplan.succession import start_next_plan
 
 from .factories import make_od, make_plan, make_sd
 
@@ -154,3 +155,31 @@ def test_a_closed_plan_is_listed_as_closed_and_the_running_one_is_current(
         html = client.get("/").content.decode()
         assert re.search(r"<h1>\s*Beleidsplan cultuurregio 2020-2025\s*</h1>", html)
         assert "Afgesloten op" in html.split('id="plannen"', 1)[1]
+
+
+def test_a_plans_pages_link_to_the_plan_before_and_after_it_for_who_may_read_them(
+    client, stuurgroeplid, coordinator, plans
+):
+    published, _unpublished = plans
+    nxt = start_next_plan(
+        van_plan=published, titel="Beleidsplan 2027-2032", van_jaar=2027, tot_jaar=2032,
+        user=coordinator,
+    )
+    old_page = reverse("plan:plan", args=[published.pk])
+    to_next = f'href="{reverse("plan:plan", args=[nxt.pk])}"'
+    to_old = f'href="{old_page}"'
+
+    # A visitor: the next plan is in preparation, so nothing of it shows.
+    assert to_next not in client.get(old_page).content.decode()
+    # The steering group reads both, linked both ways.
+    client.force_login(stuurgroeplid)
+    html = client.get(old_page).content.decode()
+    assert "U leest Beleidsplan cultuurregio 2020-2025 (2020-2025)." in html
+    assert to_next in html and "Het plan erna" in html
+    assert to_old in client.get(reverse("plan:plan", args=[nxt.pk])).content.decode()
+
+    # Once the next plan publishes, visitors follow it too, from the old plan's pages.
+    publish_version(plan=nxt, naam="Eerste versie", user=coordinator)
+    client.logout()
+    assert to_next in client.get(old_page).content.decode()
+    assert to_old in client.get(reverse("plan:plan", args=[nxt.pk])).content.decode()
