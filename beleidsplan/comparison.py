@@ -17,8 +17,10 @@ from typing import Any
 
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
+from acties.models import Actie
+
 from .export import build_plan_document
-from .models import Beleidsplan, Planversie, Wijzigingsvoorstel
+from .models import Beleidsplan, Doelstelling, Planversie, Wijzigingsvoorstel
 
 SCHEMA = "cultuurregio-vergelijking/1"
 WERK = "werk"
@@ -255,6 +257,75 @@ def compare(plan: Beleidsplan, a: Side, b: Side) -> dict[str, Any]:
             rel["action_related"],
             with_code=False,
         ),
+    }
+
+
+# --- Across plans --------------------------------------------------------------------------
+
+
+def continued_ids(plan: Beleidsplan) -> tuple[dict[int, int], dict[int, int]]:
+    """The goals and actions of ``plan`` that continue one of the plan before it, as
+    {own id: the continued id}, goals and actions (two queries). A goal split into several
+    copies maps its first copy only: the others are new goals of the plan."""
+
+    def first_of_each(rows) -> dict[int, int]:
+        taken: set[int] = set()
+        mapping = {}
+        for own, continued in rows:
+            if continued not in taken:
+                taken.add(continued)
+                mapping[own] = continued
+        return mapping
+
+    goals = first_of_each(
+        Doelstelling.objects.filter(plan=plan, voortzetting_van__isnull=False)
+        .order_by("tree_id", "lft").values_list("pk", "voortzetting_van_id")
+    )
+    actions = first_of_each(
+        Actie.objects.filter(doelstelling__plan=plan, voortzetting_van__isnull=False)
+        .order_by("pk").values_list("pk", "voortzetting_van_id")
+    )
+    return goals, actions
+
+
+def as_continued(document: dict, goals: dict[int, int], actions: dict[int, int]) -> dict:
+    """A copy of a ``cultuurregio-plan/1`` document of a next plan in which every goal and
+    action that continues one of the plan before it carries that one's id: then comparing
+    it with a document of the plan before is comparing by identity, as within one plan.
+    No query."""
+
+    def goal(item: dict) -> dict:
+        return {
+            **item,
+            "id": goals.get(item["id"], item["id"]),
+            "doelstellingen": [goal(child) for child in item.get("doelstellingen", [])],
+            "acties": [
+                {**actie, "id": actions.get(actie["id"], actie["id"])}
+                for actie in item.get("acties", [])
+            ],
+        }
+
+    return {**document, "doelstellingen": [goal(item) for item in document["doelstellingen"]]}
+
+
+def compare_plans(old: Side, new: Side, *, old_plan: Beleidsplan,
+                  new_plan: Beleidsplan) -> dict[str, Any]:
+    """The ``cultuurregio-vergelijking/1`` document from a version of a plan to a version
+    (or the working state) of the plan that succeeds it, matched through the "continues"
+    links: ``new`` must already be ``as_continued``. Reworded, renumbered, moved, new and
+    removed as within a plan; merges and splits made by proposals of the new plan are
+    not traced across (the document says new and removed). Adds ``van_plan`` and
+    ``naar_plan`` (the plans' ids) to the format. No query."""
+    old_goals, old_actions = _flatten(old.document)
+    new_goals, new_actions = _flatten(new.document)
+    return {
+        "schema": SCHEMA,
+        "van": old.label,
+        "naar": new.label,
+        "van_plan": old_plan.pk,
+        "naar_plan": new_plan.pk,
+        "doelstellingen": _entries(old_goals, new_goals, {}, {}, with_code=True),
+        "acties": _entries(old_actions, new_actions, {}, {}, with_code=False),
     }
 
 

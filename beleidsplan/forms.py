@@ -4,6 +4,27 @@ from django.utils.translation import gettext_lazy as _
 from .models import Reactie
 
 
+class PlanCompareForm(forms.Form):
+    """Choose a version of the plan before and a version (or the working state) of this
+    plan, for the comparison across plans."""
+
+    van = forms.ChoiceField(label=_("The plan before"))
+    naar = forms.ChoiceField(label=_("This plan"))
+    alles = forms.BooleanField(label=_("Also show what did not change"), required=False)
+
+    def __init__(self, *args, old_versies, new_versies, with_working_state: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["van"].choices = [(str(v.nummer), str(v)) for v in old_versies]
+        naar = [(str(v.nummer), str(v)) for v in new_versies]
+        if with_working_state:
+            naar.append(("werk", _("Working state (not published)")))
+        self.fields["naar"].choices = naar
+        for name in ("van", "naar"):
+            self.fields[name].error_messages["invalid_choice"] = _(
+                "%(value)s is not a version of this plan."
+            )
+
+
 class ReactieForm(forms.ModelForm):
     class Meta:
         model = Reactie

@@ -11,6 +11,12 @@ urlpatterns = [
     ),
     path("plan/<int:plan_id>/vergelijk/", views.vergelijk, name="vergelijk"),
     path("plan/<int:plan_id>/vergelijk.json", views.vergelijk_json, name="vergelijk_json"),
+    # A version of the plan before this one beside this plan (issue 13).
+    path(
+        "plan/<int:plan_id>/vergelijk-met-vorig-plan/",
+        views.vergelijk_vorig_plan,
+        name="vergelijk_vorig_plan",
+    ),
     path(
         "plan/<int:plan_id>/doelstellingen/<int:doelstelling_id>/geschiedenis/",
         views.geschiedenis,

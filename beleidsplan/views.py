@@ -22,15 +22,19 @@ from cultuurregio.roles import can_see_working_state
 
 from .comparison import (
     WERK,
+    Side,
     SideNotFound,
+    as_continued,
     compare,
+    compare_plans,
+    continued_ids,
     load_side,
     ordered,
     side_by_side,
     side_label,
     word_diff,
 )
-from .forms import CompareForm, ReactieForm
+from .forms import CompareForm, PlanCompareForm, ReactieForm
 from .models import Beleidsplan, Doelstelling, Herziening, Planversie, Reactie, Wijzigingsvoorstel
 from .pagecache import cached_html, conditional_file, digest, plan_page, release
 from .reading import (  # noqa: F401 (LoginRequired, login_or_404 re-exported)
@@ -193,6 +197,64 @@ def vergelijk(request, plan_id: int):
         "beleidsplan/vergelijk.html",
         {"plan": reading.plan, "form": form, "content": content},
         status=status,
+    )
+
+
+@plan_page
+def vergelijk_vorig_plan(request, plan_id: int):
+    """This plan beside the plan before it: a version of the old plan (by default its
+    last) against a version or the working state of this one (by default the newest the
+    reader may read), matched through the "continues" links (comparison.compare_plans).
+    404 when there is no plan before that this reader may read. The content is cached
+    under both plans' stamps; made: the two plans' versions (without documents), the
+    two documents, the links."""
+    reading = request.reading
+    if reading.predecessor_id is None:
+        raise Http404
+    old_reading = read_plan(request, reading.predecessor_id)
+    old_versies = list(old_reading.plan.versies.defer("document"))
+    new_versies = list(reading.plan.versies.defer("document"))
+    data = request.GET or {
+        "van": str(old_versies[-1].nummer) if old_versies else "",
+        "naar": WERK if reading.insider else (
+            str(new_versies[-1].nummer) if new_versies else ""
+        ),
+    }
+    form = PlanCompareForm(
+        data, old_versies=old_versies, new_versies=new_versies,
+        with_working_state=reading.insider,
+    )
+    content = ""
+    if form.is_valid():
+        van, naar = form.cleaned_data["van"], form.cleaned_data["naar"]
+
+        def make():
+            old = load_side(old_reading.plan, van)
+            new = load_side(
+                reading.plan, naar, working=reading.document.raw if naar == WERK else None
+            )
+            goals, actions = continued_ids(reading.plan)
+            new = Side(new.label, as_continued(new.document, goals, actions), new.versie)
+            doc = compare_plans(old, new, old_plan=old_reading.plan, new_plan=reading.plan)
+            return render_to_string("beleidsplan/_vergelijking.html", {
+                "plan": reading.plan, "doc": doc, "table": side_by_side(old, new, doc),
+                "alles": form.cleaned_data["alles"], "across_plans": True,
+                "equal": not doc["doelstellingen"] and not doc["acties"],
+                "van_label": f"{old_reading.plan.titel}, {side_label(van)}",
+                "naar_label": f"{reading.plan.titel}, {side_label(naar)}",
+            })
+
+        content = cached_html(
+            ("vergelijk_vorig_plan", reading.key, old_reading.key, reading.role,
+             van, naar, form.cleaned_data["alles"]),
+            make,
+        )
+    return render(
+        request,
+        "beleidsplan/vergelijk_vorig_plan.html",
+        {"plan": reading.plan, "vorig_plan": old_reading.plan, "form": form,
+         "content": content},
+        status=400 if not form.is_valid() else 200,
     )
 
 
