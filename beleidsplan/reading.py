@@ -40,7 +40,7 @@ from cultuurregio.roles import can_see_working_state, is_coordinator
 from .compiled import CompiledValues
 from .document import PlanDocument
 from .export import build_plan_document
-from .models import Beleidsplan, Planversie
+from .models import Beleidsplan, Doelstelling, Planversie
 from .plan_progress import PlanProgress, load_plan_progress
 
 
@@ -237,6 +237,35 @@ def _reading_of(user, lookup: str, value: int) -> Reading | None:
         plan=versie.plan, versie=versie, insider=False,
         predecessor_id=rows[0][-2], successor_id=rows[0][-1],
     )
+
+
+def goal_across_plans(reading: Reading, goal_id: int) -> dict:
+    """Where goal ``goal_id`` of the reading's plan comes from and goes to, in the plans
+    before and after it that this reader may read (``Reading.predecessor_id`` and
+    ``successor_id``): ``continues``, the goal of the plan before that it continues, and
+    ``continued_in``, the goals of the plan after that continue it (several after a
+    split). Each as {"plan_id", "plan", "id"}; no code, which the other plan may change
+    without this page knowing. One query for each neighbour the plan has; none without."""
+    links: dict = {"continues": None, "continued_in": []}
+    if reading.predecessor_id is not None:
+        row = (
+            Doelstelling.objects.filter(
+                pk=goal_id, plan=reading.plan.pk,
+                voortzetting_van__plan=reading.predecessor_id,
+            )
+            .values_list("voortzetting_van_id", "voortzetting_van__plan__titel")
+            .first()
+        )
+        if row is not None:
+            links["continues"] = {"plan_id": reading.predecessor_id, "id": row[0], "plan": row[1]}
+    if reading.successor_id is not None:
+        links["continued_in"] = [
+            {"plan_id": reading.successor_id, "id": pk, "plan": titel}
+            for pk, titel in Doelstelling.objects.filter(
+                plan=reading.successor_id, voortzetting_van=goal_id
+            ).order_by("tree_id", "lft").values_list("pk", "plan__titel")
+        ]
+    return links
 
 
 def read_plan_of_action(request, actie_id: int) -> Reading:

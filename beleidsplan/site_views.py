@@ -29,7 +29,7 @@ from . import search as site_search
 from .document import Action, Goal
 from .pagecache import digest, plan_page, release, visitor_page
 from .plan_progress import PlanProgress
-from .reading import Reading, current_reading, readings_of
+from .reading import Reading, current_reading, goal_across_plans, readings_of
 
 
 def page_key(request, name: str) -> str:
@@ -274,7 +274,8 @@ def doelstelling(request, plan_id: int, pk: int):
     other goals that refer to it and those of its own that refer elsewhere ("zie ook",
     both ways), its progress and a link to its history.
 
-    Queries: the reading's; the page shows only the goal's part of the plan.
+    Queries: the reading's; the page shows only the goal's part of the plan; one for
+    each plan before or after it (reading.goal_across_plans).
     """
     reading = request.reading
     goal = reading.document.goal(pk)
@@ -305,6 +306,7 @@ def doelstelling(request, plan_id: int, pk: int):
             "parent": goal.parent, "colour": goal.colour,
             "details": {"toelichting": goal.toelichting or "", "spreiding": goal.spreiding or ""},
             "tables": tables, "refers_to": refers_to, "referred_by": referred_by,
+            "across": goal_across_plans(reading, goal.id),
         },
     )
 

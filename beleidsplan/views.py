@@ -41,6 +41,7 @@ from .reading import (  # noqa: F401 (LoginRequired, login_or_404 re-exported)
     LoginRequired,
     Reading,
     coordinators_only,
+    goal_across_plans,
     insiders_only,
     login_or_404,
     published_version,
@@ -282,7 +283,7 @@ def geschiedenis(request, plan_id: int, doelstelling_id: int):
 
     A fixed number of queries: the reading, the plan's versions (their documents when this
     process has not read them yet), the goal, the accepted proposals about it and its
-    audit trail (with users).
+    audit trail (with users); one for each plan before or after (goal_across_plans).
     """
     reading = request.reading
     plan = reading.plan
@@ -361,6 +362,8 @@ def geschiedenis(request, plan_id: int, doelstelling_id: int):
             "trail": trail,
             "insider": insider,
             "current_code": states[-1]["code"],
+            # The plan before and after: the history goes on there.
+            "across": goal_across_plans(reading, doelstelling_id),
         },
     )
 

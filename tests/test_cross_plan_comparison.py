@@ -125,3 +125,45 @@ def test_the_comparison_runs_a_fixed_number_of_queries(client, stuurgroeplid, co
         new = start_next(old, coordinator)
         counts.append(cold(client, reverse("plan:vergelijk_vorig_plan", args=[new.pk])))
     assert counts[0] == counts[1]
+
+
+# --- A goal followed across plans ----------------------------------------------------------
+
+
+def test_a_goal_leads_to_its_continuation_and_back_for_who_may_read_both(
+    client, stuurgroeplid, coordinator, two_plans
+):
+    old, new, made = two_plans
+    old_sd2 = made["sd2"].voortzetting_van_id
+    old_page = reverse("plan:doelstelling", args=[old.pk, old_sd2])
+    new_page = reverse("plan:doelstelling", args=[new.pk, made["sd2"].pk])
+
+    # A visitor: the next plan is in preparation, so the old goal leads nowhere.
+    assert "Voortgezet in" not in client.get(old_page).content.decode()
+
+    client.force_login(stuurgroeplid)
+    html = client.get(old_page).content.decode()
+    assert "Voortgezet in" in html and f'href="{new_page}"' in html
+    html = client.get(new_page).content.decode()
+    assert "Zet voort" in html and f'href="{old_page}"' in html
+    # The new goal's history goes back to the old goal's.
+    history = client.get(reverse("plan:geschiedenis", args=[new.pk, made["sd2"].pk]))
+    old_history = reverse("plan:geschiedenis", args=[old.pk, old_sd2])
+    assert f'href="{old_history}"' in history.content.decode()
+
+
+def test_a_goal_page_with_plans_before_and_after_runs_a_fixed_number_of_queries(
+    client, stuurgroeplid, coordinator
+):
+    client.force_login(stuurgroeplid)
+    counts = []
+    for size in (1, 3):
+        old = make_plan_tree(sds=size, ods=size, acties=size)
+        publish_version(plan=old, naam="Eerste", user=coordinator)
+        new = start_next(old, coordinator)
+        goal = Doelstelling.objects.filter(plan=new).order_by("tree_id", "lft").first()
+        counts.append((
+            cold(client, reverse("plan:doelstelling", args=[new.pk, goal.pk])),
+            cold(client, reverse("plan:doelstelling", args=[old.pk, goal.voortzetting_van_id])),
+        ))
+    assert counts[0] == counts[1]
