@@ -20,6 +20,7 @@ from acties.models import Actie
 from actoren.models import Actor, Gemeente
 from beleidsplan.models import Beleidsplan, Doelstelling, Herziening
 from beleidsplan.seed_revision import load_seed_revision
+from beleidsplan.succession import start_next_plan
 from cultuurregio import roles
 from tests.factories import make_user
 
@@ -65,6 +66,10 @@ PAGES = [
     Check("comparison with working state", "/plan/{plan}/vergelijk/?van=2&naar=werk", (MEMBER,)),
     Check("goal history", "/plan/{plan}/doelstellingen/{sd}/geschiedenis/", (ANONYMOUS, MEMBER)),
     Check("working state", "/plan/{plan}/werkversie/", (MEMBER,)),
+    # The next plan, in preparation, beside the plan before it
+    Check("next plan: goal page", "/plan/{next}/doelstellingen/{next_sd}/", (MEMBER,)),
+    Check("next plan: compared with the plan before", "/plan/{next}/vergelijk-met-vorig-plan/",
+          (MEMBER,)),
     Check("revision rounds", "/plan/{plan}/herzieningen/", (MEMBER,)),
     Check("revision round", "/plan/{plan}/herzieningen/{ronde}/", (MEMBER,)),
     # Partners and the coordinator
@@ -88,21 +93,29 @@ def seed_site(seed_plan):
     plan = Beleidsplan.objects.get()
     load_seed_revision(plan=plan)
     make_user("lid", group=roles.STUURGROEP)
-    make_user("coordinator", group=roles.COORDINATOREN, staff=True)
+    coordinator = make_user("coordinator", group=roles.COORDINATOREN, staff=True)
     regiobib = Actor.objects.get(naam="Regiobib")
     regiobib.gebruikers.add(make_user("partner", group=roles.PARTNERS))
     sd = Doelstelling.objects.filter(plan=plan, parent=None).order_by("lft", "tree_id").first()
     od = Doelstelling.objects.filter(plan=plan, parent=sd).first()
     gemeente = Gemeente.objects.filter(opgegaan_in=None).order_by("naam").first()
+    nxt = start_next_plan(
+        van_plan=plan, titel="Beleidsplan 2027-2032", van_jaar=2027, tot_jaar=2032,
+        user=coordinator,
+    )
     return {
         "plan": plan.pk,
         "sd": sd.pk,
         "od": od.pk,
         "actie": Actie.objects.filter(doelstelling__plan=plan).first().pk,
-        "partner_actie": Actie.objects.filter(betrokkenen__actor=regiobib).first().pk,
+        "partner_actie": Actie.objects.filter(doelstelling__plan=plan, betrokkenen__actor=regiobib)
+        .order_by("pk").first().pk,
         "actor": regiobib.pk,
         "gemeente": gemeente.pk,
         "ronde": Herziening.objects.get(plan=plan).pk,
+        "next": nxt.pk,
+        "next_sd": Doelstelling.objects.filter(plan=nxt, parent=None)
+        .order_by("tree_id").first().pk,
     }
 
 
