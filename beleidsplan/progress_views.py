@@ -35,6 +35,7 @@ from beleidsplan.pagecache import (
 )
 from beleidsplan.reading import (
     Reading,
+    action_across_plans,
     coordinators_only,
     login_or_404,
     read_plan_of_action,
@@ -87,8 +88,9 @@ def voortgang(request, plan_id: int):
 @plan_page(reader=read_plan_of_action, arg="pk")
 def actie(request, pk: int):
     """An action: its texts, actors, "zie ook" both ways, progress and the timeline of
-    its approved reports, its history through the versions. Fixed queries: the reading
-    (by the action), the plan's versions; for insiders its audit trail."""
+    its approved reports, its history through the versions and the plans before and after.
+    Fixed queries: the reading (by the action), the plan's versions; for insiders its
+    audit trail; one for each plan before or after (action_across_plans)."""
     reading: Reading = request.reading
     row = reading.document.action(pk)
     if row is None:
@@ -115,6 +117,7 @@ def actie(request, pk: int):
             "zie_ook": row.zie_ook_goals,
             "also_here": [a for a in own_goal.zie_ook_acties if a.id != pk],
             "timeline": list(reversed(row.reports)),
+            "across": action_across_plans(reading, pk),
         },
     )
 

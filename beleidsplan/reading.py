@@ -32,9 +32,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from acties.models import Actie
 from cultuurregio.roles import can_see_working_state, is_coordinator
 
 from .compiled import CompiledValues
@@ -244,8 +246,8 @@ def goal_across_plans(reading: Reading, goal_id: int) -> dict:
     before and after it that this reader may read (``Reading.predecessor_id`` and
     ``successor_id``): ``continues``, the goal of the plan before that it continues, and
     ``continued_in``, the goals of the plan after that continue it (several after a
-    split). Each as {"plan_id", "plan", "id"}; no code, which the other plan may change
-    without this page knowing. One query for each neighbour the plan has; none without."""
+    split). Each as {"url", "history_url", "plan"}; no code, which the other plan may
+    change without this page knowing. One query for each neighbour the plan has."""
     links: dict = {"continues": None, "continued_in": []}
     if reading.predecessor_id is not None:
         row = (
@@ -257,13 +259,44 @@ def goal_across_plans(reading: Reading, goal_id: int) -> dict:
             .first()
         )
         if row is not None:
-            links["continues"] = {"plan_id": reading.predecessor_id, "id": row[0], "plan": row[1]}
+            args = [reading.predecessor_id, row[0]]
+            links["continues"] = {
+                "url": reverse("plan:doelstelling", args=args),
+                "history_url": reverse("plan:geschiedenis", args=args), "plan": row[1],
+            }
     if reading.successor_id is not None:
         links["continued_in"] = [
-            {"plan_id": reading.successor_id, "id": pk, "plan": titel}
+            {"url": reverse("plan:doelstelling", args=[reading.successor_id, pk]),
+             "plan": titel}
             for pk, titel in Doelstelling.objects.filter(
                 plan=reading.successor_id, voortzetting_van=goal_id
             ).order_by("tree_id", "lft").values_list("pk", "plan__titel")
+        ]
+    return links
+
+
+def action_across_plans(reading: Reading, actie_id: int) -> dict:
+    """``goal_across_plans`` for an action: the action of the plan before it continues,
+    and those of the plan after that continue it (the action page holds its history).
+    One query for each neighbour the plan has."""
+    links: dict = {"continues": None, "continued_in": []}
+    if reading.predecessor_id is not None:
+        row = (
+            Actie.objects.filter(
+                pk=actie_id, doelstelling__plan=reading.plan.pk,
+                voortzetting_van__doelstelling__plan=reading.predecessor_id,
+            )
+            .values_list("voortzetting_van_id", "voortzetting_van__doelstelling__plan__titel")
+            .first()
+        )
+        if row is not None:
+            links["continues"] = {"url": reverse("plan:actie", args=[row[0]]), "plan": row[1]}
+    if reading.successor_id is not None:
+        links["continued_in"] = [
+            {"url": reverse("plan:actie", args=[pk]), "plan": titel}
+            for pk, titel in Actie.objects.filter(
+                doelstelling__plan=reading.successor_id, voortzetting_van=actie_id
+            ).order_by("pk").values_list("pk", "doelstelling__plan__titel")
         ]
     return links
 

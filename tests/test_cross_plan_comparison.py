@@ -167,3 +167,15 @@ def test_a_goal_page_with_plans_before_and_after_runs_a_fixed_number_of_queries(
             cold(client, reverse("plan:doelstelling", args=[old.pk, goal.voortzetting_van_id])),
         ))
     assert counts[0] == counts[1]
+
+
+def test_an_action_leads_to_its_continuation_and_back(client, stuurgroeplid, two_plans):
+    old, new, made = two_plans
+    copy = Actie.objects.filter(doelstelling__plan=new, voortzetting_van__isnull=False).first()
+    client.force_login(stuurgroeplid)
+
+    html = client.get(reverse("plan:actie", args=[copy.voortzetting_van_id])).content.decode()
+    assert "Voortgezet in" in html and f'href="{reverse("plan:actie", args=[copy.pk])}"' in html
+    html = client.get(reverse("plan:actie", args=[copy.pk])).content.decode()
+    assert "deze actie in Beleidsplan" in html
+    assert f'href="{reverse("plan:actie", args=[copy.voortzetting_van_id])}"' in html
