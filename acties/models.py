@@ -374,3 +374,219 @@ class Bijlage(models.Model):
 
     def __str__(self):
         return self.naam
+
+
+# --- Indicators ----------------------------------------------------------------------------
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def van_plan(self, plan):
+        """Indicators of a plan: those on its ODs and those on its actions. A filter, no
+        extra query."""
+        return self.filter(
+            Q(doelstelling__plan=plan) | Q(actie__doelstelling__plan=plan)
+        )
+
+
+class Indicator(models.Model):
+    """A measurable indicator with a target, on an operational goal (OD) or on an action.
+    The coordinator manages them in the admin; partners report measurements
+    (``Meting``) in their progress reports."""
+
+    class Richting(models.TextChoices):
+        MEER = "meer", _("more is better")
+        MINDER = "minder", _("less is better")
+
+    # String references: acties does not import beleidsplan at run time.
+    doelstelling = models.ForeignKey(
+        "beleidsplan.Doelstelling", verbose_name=_("operational goal"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="indicatoren",
+        help_text=_("Either an operational goal or an action, not both."),
+    )
+    # PROTECT on both: measurements are history; a goal or action that has indicators is
+    # not deleted by accident.
+    actie = models.ForeignKey(
+        Actie, verbose_name=_("action"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="indicatoren",
+        help_text=_("Either an operational goal or an action, not both."),
+    )
+    naam = models.CharField(_("name"), max_length=200)
+    eenheid = models.CharField(
+        _("unit"), max_length=50, help_text=_('What is counted, e.g. "participants".')
+    )
+    basiswaarde = models.DecimalField(
+        _("base value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    basisjaar = models.PositiveSmallIntegerField(
+        _("base year"), null=True, blank=True, validators=year_validators
+    )
+    streefwaarde = models.DecimalField(_("target value"), max_digits=14, decimal_places=2)
+    streefjaar = models.PositiveSmallIntegerField(
+        _("target year"), validators=year_validators,
+        help_text=_("A year of the plan's period."),
+    )
+    richting = models.CharField(
+        _("direction"), max_length=10, choices=Richting.choices, default=Richting.MEER
+    )
+    rapporteur = models.ForeignKey(
+        Actor, verbose_name=_("reported by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="indicatoren",
+        help_text=_("The organisation that reports the values."),
+    )
+    cumulatief = models.BooleanField(
+        _("cumulative"), default=False,
+        help_text=_(
+            "Checked: a number per period that adds up (e.g. participants per year). "
+            "Unchecked: a level (e.g. the number of municipalities in the UiT-pas)."
+        ),
+    )
+    op_home = models.BooleanField(
+        _("headline indicator"), default=False,
+        help_text=_("Shown on the home page: pick only a few."),
+    )
+    volgorde = models.PositiveIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["volgorde", "pk"]
+        constraints = [
+            # An indicator measures one thing: an OD or an action, exactly one of the two.
+            models.CheckConstraint(
+                condition=(Q(doelstelling__isnull=False) & Q(actie__isnull=True))
+                | (Q(doelstelling__isnull=True) & Q(actie__isnull=False)),
+                name="indicator_doel_of_actie",
+                violation_error_message=_(
+                    "An indicator belongs to an operational goal or to an action, not both."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.naam} ({self.eenheid})"
+
+    @property
+    def meer_is_beter(self) -> bool:
+        return self.richting == self.Richting.MEER
+
+    def plan(self):
+        """The plan of the goal or action (one query per relation not yet loaded)."""
+        if self.actie_id:
+            return self.actie.doelstelling.plan
+        if self.doelstelling_id:
+            return self.doelstelling.plan
+        return None
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if bool(self.doelstelling_id) == bool(self.actie_id):
+            errors["doelstelling"] = gettext(
+                "An indicator belongs to an operational goal or to an action, not both."
+            )
+        elif self.doelstelling_id and self.doelstelling.parent_id is None:
+            errors["doelstelling"] = gettext(
+                "An indicator belongs to an operational goal (OD), not to an SD."
+            )
+        plan = self.plan() if not errors else None
+        if plan is not None:
+            for field in ("basisjaar", "streefjaar"):
+                year = getattr(self, field)
+                if year and not plan.van_jaar <= year <= plan.tot_jaar:
+                    errors[field] = gettext(
+                        "%(year)s lies outside the plan period %(start)s-%(end)s."
+                    ) % {"year": year, "start": plan.van_jaar, "end": plan.tot_jaar}
+        if self.basisjaar and self.streefjaar and self.streefjaar < self.basisjaar:
+            errors.setdefault(
+                "streefjaar", gettext("The target year cannot lie before the base year.")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class MetingQuerySet(models.QuerySet):
+    def telt(self):
+        """Measurements that count: entered by the coordinator (no report) or reported in
+        an approved report. A filter, no extra query."""
+        return self.filter(
+            Q(rapport__isnull=True) | Q(rapport__fase=Voortgangsrapport.Fase.GOEDGEKEURD)
+        )
+
+
+class Meting(models.Model):
+    """The value of an indicator for a reporting period. Entered by a partner in a progress
+    report (counts once the report is approved) or by the coordinator in the admin (counts
+    at once)."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE,
+        related_name="metingen",
+    )
+    jaar = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
+    halfjaar = models.PositiveSmallIntegerField(
+        _("half year"), default=0,
+        choices=[(0, _("whole year")), (1, _("first half")), (2, _("second half"))],
+    )
+    waarde = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    rapport = models.ForeignKey(
+        Voortgangsrapport, verbose_name=_("progress report"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="metingen",
+        help_text=_("Empty: entered by the coordinator; it counts at once."),
+    )
+    ingevoerd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    aangemaakt_op = models.DateTimeField(_("created on"), auto_now_add=True)
+    gewijzigd_op = models.DateTimeField(_("changed on"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = MetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        ordering = ["indicator", "jaar", "halfjaar"]
+        constraints = [
+            # One value per indicator and period: a report saved again updates it.
+            models.UniqueConstraint(
+                fields=["indicator", "jaar", "halfjaar"], name="meting_een_per_periode",
+                violation_error_message=_(
+                    "There is already a value for this indicator and period."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.periode_label}"
+
+    @property
+    def periode_label(self) -> str:
+        return Voortgangsrapport(jaar=self.jaar, halfjaar=self.halfjaar).periode_label
+
+    @property
+    def telt(self) -> bool:
+        return self.rapport_id is None or self.rapport.fase == Voortgangsrapport.Fase.GOEDGEKEURD
+
+    def clean(self):
+        super().clean()
+        if (
+            self.indicator_id
+            and self.rapport_id
+            and self.rapport.actie_id != self.indicator.actie_id
+        ):
+            raise ValidationError(
+                {"rapport": gettext("This report is about another action than the indicator.")}
+            )
+        if self.indicator_id and self.jaar:
+            from .perioden import check_period  # perioden imports this module
+
+            plan = self.indicator.plan()
+            if plan is not None:
+                try:
+                    check_period(plan, (self.jaar, self.halfjaar or 0))
+                except ValidationError as error:
+                    raise ValidationError({"jaar": error.messages}) from None
