@@ -1,0 +1,199 @@
+"""Pictures drawn on the server as SVG (issue 10): each chart's table holds the same numbers
+as the picture and its data, the course chart says whether an indicator is on track, and
+the SVG carries no style (the site's CSP) and is hidden from assistive technology (the
+table is the text alternative)."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from beleidsplan import charts
+from beleidsplan.charts import Tile, bar_chart, course_chart, stacked_bar_chart, tile_map
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(autouse=True)
+def dutch():
+    with translation.override("nl-be"):
+        yield
+
+
+def svg_of(chart) -> ET.Element:
+    return ET.fromstring(str(chart.svg))
+
+
+def texts(root, cls) -> list[str]:
+    return [t.text for t in root.iter(f"{SVG}text") if cls in t.get("class", "").split()]
+
+
+def of_class(root, cls, tag="*") -> list[ET.Element]:
+    return [e for e in root.iter(f"{SVG}{tag}" if tag != "*" else tag)
+            if cls in e.get("class", "").split()]
+
+
+def assert_styleless_and_hidden(chart):
+    markup = str(chart.svg)
+    root = ET.fromstring(markup)
+    assert "<style" not in markup and "style=" not in markup
+    assert root.get("aria-hidden") == "true"
+    assert chart.title and chart.summary
+
+
+def course(**kwargs):
+    defaults = dict(title="Deelnemers aan de erfgoeddag", unit="deelnemers",
+                    base=("2019", 120.0), target=("2025", 300.0), more_is_better=True)
+    return course_chart(**{**defaults, **kwargs})
+
+
+# --- The course of an indicator --------------------------------------------------------------
+
+
+def test_the_course_table_holds_base_measurements_and_target_as_the_picture():
+    chart = course(points=[("2021", 150.5), ("2022", 210.0)])
+
+    assert chart.rows == [["2019", "120", "basis"], ["2021", "150,5", "meting"],
+                          ["2022", "210", "meting"], ["2025", "300", "doel"]]
+    root = svg_of(chart)
+    assert len(of_class(root, "chart-point", "circle")) == 2
+    assert len(of_class(root, "chart-base", "circle")) == 1
+    assert texts(root, "chart-base-label") == ["basis"]
+    assert texts(root, "chart-x") == ["2019", "2021", "2022", "2025"]
+    assert texts(root, "chart-target-label") == ["doel 2025: 300 deelnemers"]
+    assert of_class(root, "chart-target", "line")[0].get("stroke-dasharray")
+    # The line runs through the base and the two measurements.
+    assert len(of_class(root, "chart-line", "polyline")[0].get("points").split()) == 3
+    assert "Laatste meting (2022): 210 deelnemers." in chart.summary
+    assert "Doel 2025: 300 deelnemers." in chart.summary
+    assert_styleless_and_hidden(chart)
+
+
+@pytest.mark.parametrize(("value", "track"), [(210.0, True), (209.99, False), (260.0, True)])
+def test_on_track_means_at_least_the_straight_line_from_base_to_target(value, track):
+    # 2022 lies halfway between 2019 and 2025: the line stands at 120 + 180 / 2 = 210.
+    chart = course(points=[("2022", value)])
+    assert chart.summary.endswith(
+        ("Op schema" if track else "Achter op schema")
+        + ": in 2022 werd minstens 210 deelnemers verwacht."), chart.summary
+
+
+@pytest.mark.parametrize(("value", "track"), [(30.0, True), (30.01, False), (12.5, True)])
+def test_when_less_is_better_on_track_is_the_mirror(value, track):
+    # Waiting days from 40 (2020) to 20 (2024): 30 expected in 2022.
+    chart = course(unit="dagen", points=[("2022", value)], base=("2020", 40.0),
+                   target=("2024", 20.0), more_is_better=False)
+    assert chart.summary.endswith(
+        ("Op schema" if track else "Achter op schema")
+        + ": in 2022 werd hoogstens 30 dagen verwacht."), chart.summary
+
+
+def test_after_the_target_period_the_target_itself_is_expected():
+    chart = course(points=[("2026", 299.0)])
+    assert "Achter op schema: in 2026 werd minstens 300 deelnemers verwacht." in chart.summary
+    assert charts.expected_value(base=("2019", 120), target=("2025", 300),
+                                 period="2030") == 300
+
+
+def test_half_years_lie_between_the_years():
+    assert charts.expected_value(base=("2020", 0), target=("2022", 100),
+                                 period="2021-H2") == 75
+
+
+def test_without_measurements_only_the_target_is_drawn_and_the_table_is_empty():
+    chart = course(points=[])
+
+    assert chart.rows == []
+    assert chart.summary == "Nog geen metingen. Doel 2025: 300 deelnemers."
+    root = svg_of(chart)
+    assert of_class(root, "chart-point") == [] and of_class(root, "chart-line") == []
+    assert texts(root, "chart-target-label") == ["doel 2025: 300 deelnemers"]
+    html = render_to_string("site/_chart.html", {"chart": chart})
+    assert "<table" not in html and "Nog geen metingen." in html
+
+
+def test_one_point_equal_values_and_no_base_or_target_still_draw():
+    one = course(points=[("2021", 0.25)], base=None, target=None)
+    assert one.rows == [["2021", "0,25", "meting"]]
+    assert one.summary == "Laatste meting (2021): 0,25 deelnemers."
+    assert len(of_class(svg_of(one), "chart-point")) == 1
+
+    flat = course(points=[("2021", 5.0), ("2022", 5.0)], base=("2020", 5.0),
+                  target=("2023", 5.0))
+    assert [row[1] for row in flat.rows] == ["5", "5", "5", "5"]
+    assert "Op schema" in flat.summary
+    assert_styleless_and_hidden(flat)
+
+
+def test_the_figure_has_the_title_summary_picture_and_table():
+    chart = course(points=[("2021", 150.0)])
+    html = render_to_string("site/_chart.html", {"chart": chart})
+
+    assert "<figure" in html and "<figcaption" in html
+    assert html.index(chart.summary) < html.index("<svg") < html.index("<table")
+    assert html.count("<tr>") == len(chart.rows) + 1
+
+
+# --- Bars --------------------------------------------------------------------------------------
+
+
+def test_a_bar_per_period_with_the_numbers_of_the_table():
+    chart = bar_chart(title="Goedgekeurde rapporten per jaar", unit="",
+                      bars=[("2020", 0), ("2021", 4), ("2022", 11)], label_header="Jaar")
+
+    root = svg_of(chart)
+    assert len(of_class(root, "chart-bar", "rect")) == 3
+    assert texts(root, "chart-x") == [row[0] for row in chart.rows] == ["2020", "2021", "2022"]
+    assert texts(root, "chart-value") == [row[1] for row in chart.rows] == ["0", "4", "11"]
+    assert chart.summary == "15 in totaal: 2020: 0; 2021: 4; 2022: 11."
+    assert_styleless_and_hidden(chart)
+    assert bar_chart(title="x", unit="", bars=[], label_header="Jaar").rows == []
+
+
+def test_the_stacked_bars_split_each_sd_into_the_kinds_of_the_table():
+    from acties.progress import DISTRIBUTION
+
+    kinds = [(str(key), str(label)) for key, label in DISTRIBUTION]
+    chart = stacked_bar_chart(title="Stand per SD", kinds=kinds, label_header="SD",
+                              unit="acties", bars=[("SD1", [2, 1, 0, 0, 0, 3]),
+                                                   ("SD2", [0, 0, 0, 0, 0, 4])])
+
+    root = svg_of(chart)
+    segments = of_class(root, "chart-segment", "rect")
+    assert [s.get("class").split()[1] for s in segments] == [
+        "kind-afgerond", "kind-lopend", "kind-geen_rapport", "kind-geen_rapport"]
+    assert [s.find(f"{SVG}title").text.rsplit(": ", 1)[1] for s in segments] == [
+        "2", "1", "3", "4"]
+    assert chart.headers[0] == "SD" and chart.headers[-1] == "Totaal"
+    assert chart.rows == [["SD1", "2", "1", "0", "0", "0", "3", "6"],
+                          ["SD2", "0", "0", "0", "0", "0", "4", "4"]]
+    assert texts(root, "chart-value") == ["6", "4"]
+    # A longer bar for more actions: SD1's segments are half again as long as SD2's.
+    width = lambda items: sum(float(s.get("width")) for s in items)  # noqa: E731
+    assert width(segments[:3]) == pytest.approx(width(segments[3:]) * 6 / 4, abs=0.3)
+    assert_styleless_and_hidden(chart)
+
+
+# --- The tile map ----------------------------------------------------------------------------
+
+
+def test_a_tile_per_municipality_with_its_numbers_and_the_loose_ones_under_the_grid():
+    chart = tile_map(title="Acties per gemeente", tiles=[
+        Tile("Dilbeek", 0, 2, 7, 3),
+        Tile("Pajottegem", 1, 0, 12, 5, ("Galmaarden", "Gooik", "Herne")),
+        Tile("Nieuwdorp", None, None, 0, 0),
+    ])
+
+    root = svg_of(chart)
+    tiles = of_class(root, "chart-tile", "g")
+    assert [t.get("data-name") for t in tiles] == [row[0] for row in chart.rows]
+    assert texts(root, "chart-tile-count") == [f"{r[1]} / {r[2]}" for r in chart.rows]
+    assert chart.rows[1] == ["Pajottegem", "12", "5", "Galmaarden, Gooik, Herne"]
+    merged = " ".join(texts(tiles[1], "chart-tile-merged"))
+    assert merged == "fusie van Galmaarden, Gooik, Herne"
+    # The loose tile lies below every placed one.
+    y = [float(t.find(f"{SVG}rect").get("y")) for t in tiles]
+    assert y[2] > max(y[:2])
+    assert "Geen actie gepland in: Nieuwdorp." in chart.summary
+    assert_styleless_and_hidden(chart)
