@@ -27,11 +27,13 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from actoren.models import Actor
 from cultuurregio import roles
 
-from .models import Actie, Bijlage, Voortgangsrapport
+from .indicators import format_number, parse_value
+from .models import Actie, Bijlage, Indicator, Meting, Voortgangsrapport
 
 Fase = Voortgangsrapport.Fase
 
@@ -429,3 +431,111 @@ class InviteForm(forms.Form):
         if not naam:
             raise forms.ValidationError(gettext("Give the person's name."))
         return naam
+
+
+# --- Indicators ------------------------------------------------------------------------------
+
+
+class MetingForm(forms.ModelForm):
+    """A measurement as the coordinator types it: a number, optionally with the
+    indicator's own unit after it (acties/indicators.py); another unit is refused."""
+
+    waarde = forms.CharField(
+        label=_("value"), max_length=40,
+        help_text=_("A number, e.g. 240 or 12,5. No other unit than the indicator's."),
+    )
+
+    class Meta:
+        model = Meting
+        fields = ("jaar", "halfjaar", "waarde", "rapport")
+
+    def __init__(self, *args, indicator=None, **kwargs):
+        self.indicator = indicator
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["waarde"] = format_number(self.instance.waarde)
+
+    def clean_waarde(self):
+        unit = self.indicator.eenheid if self.indicator is not None else ""
+        return parse_value(self.cleaned_data.get("waarde"), unit)
+
+
+class MetingInline(admin.TabularInline):
+    """The values of an indicator: reported by partners (with their report: they count
+    once it is approved) or entered here by the coordinator (no report: they count at
+    once). Each change is kept in the history with the user."""
+
+    model = Meting
+    form = MetingForm
+    fields = ("jaar", "halfjaar", "waarde", "rapport", "ingevoerd_door", "telt_display")
+    readonly_fields = ("rapport", "ingevoerd_door", "telt_display")
+    extra = 1
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type(
+            "MetingFormFor", (formset.form,), {"__init__": _bind_indicator(formset.form, obj)}
+        )
+        return formset
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("rapport", "ingevoerd_door")
+
+    @admin.display(description=_("counts"), boolean=True)
+    def telt_display(self, obj):
+        return obj.telt if obj.pk else None
+
+
+def _bind_indicator(form_class, indicator):
+    def __init__(self, *args, **kwargs):
+        form_class.__init__(self, *args, indicator=indicator, **kwargs)
+
+    return __init__
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    """Indicators of every plan, with their values: the coordinator enters or corrects a
+    value here (audited, with the user)."""
+
+    list_display = ("naam", "eenheid", "belongs_to", "streefwaarde", "streefjaar", "op_home")
+    list_filter = ("op_home", "richting", "cumulatief")
+    list_select_related = ("doelstelling", "actie__doelstelling")
+    search_fields = ("naam", "eenheid", "doelstelling__code", "actie__doelstelling__code")
+    autocomplete_fields = ("rapporteur",)
+    raw_id_fields = ("doelstelling", "actie")
+    inlines = [MetingInline]
+    fieldsets = (
+        (None, {
+            "fields": ("doelstelling", "actie", "naam", "eenheid", "richting", "cumulatief"),
+            "description": _(
+                "An indicator belongs to an operational goal or to an action: fill in one "
+                "of the two."
+            ),
+        }),
+        (_("Base and target"), {"fields": (("basiswaarde", "basisjaar"),
+                                           ("streefwaarde", "streefjaar"))}),
+        (_("Reporting and display"), {"fields": ("rapporteur", "op_home", "volgorde")}),
+    )
+
+    @admin.display(description=_("belongs to"))
+    def belongs_to(self, obj):
+        if obj.actie_id:
+            return str(obj.actie)
+        return obj.doelstelling.code if obj.doelstelling_id else "–"
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Meting:
+            return super().save_formset(request, form, formset, change)
+        metingen = formset.save(commit=False)
+        for meting in metingen:
+            if meting.rapport_id is None:
+                # Entered or corrected by the coordinator: it counts at once.
+                meting.ingevoerd_door = request.user
+            meting._history_user = request.user
+            meting._change_reason = gettext("Entered or corrected by the coordinator")
+            meting.save()
+        for meting in formset.deleted_objects:
+            meting._history_user = request.user
+            meting.delete()
+        formset.save_m2m()

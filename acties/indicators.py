@@ -98,3 +98,13 @@ def course_status(*, base, base_year, target, target_year, more_is_better: bool,
                        target_year=int(target_year), year=year)
     on_track = value >= line if more_is_better else value <= line
     return "op_koers" if on_track else "achter"
+
+
+def format_number(value) -> str:
+    """A value as people write it here: no trailing zeros, a decimal comma ("12,5",
+    "240")."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    text = f"{value.normalize():f}" if value != value.to_integral() else f"{value:.0f}"
+    return text.replace(".", ",")

@@ -37,6 +37,7 @@ from cultuurregio.admin import (
     SpreadsheetImportExportMixin,
 )
 
+from .admin_acties import DoelstellingIndicatorInline
 from .admin_closed import ClosedPlanInlineMixin, ClosedPlanReadOnlyMixin, closed_notice
 from .admin_nota import nota_import_view
 from .models import Beleidsplan, Doelstelling, Planversie
@@ -334,7 +335,7 @@ class DoelstellingAdmin(
     sortable_by = ()
     # A plan has some thirty goals: show the whole tree, SDs can still be collapsed.
     expand_tree_by_default = True
-    inlines = [ActieInline]
+    inlines = [ActieInline, DoelstellingIndicatorInline]
     protected_delete_message = _(
         "A goal with actions, or a strategic goal with operational goals, cannot be "
         "deleted. Move or delete its actions and operational goals first."

@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from acties.models import Actie, ActieActor
+from acties.models import Actie, ActieActor, Indicator
 from actoren.models import Gemeente
 from beleidsplan.models import Beleidsplan, Doelstelling
 from beleidsplan.resources import normalise_code
@@ -190,6 +190,34 @@ class ActieActorInline(ClosedPlanInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("actor")
 
 
+class IndicatorInline(ClosedPlanInlineMixin, admin.StackedInline):
+    """The indicators of an action; their values are entered on the indicator's own page
+    (the change link)."""
+
+    model = Indicator
+    fk_name = "actie"
+    fields = (
+        ("naam", "eenheid"), ("basiswaarde", "basisjaar"), ("streefwaarde", "streefjaar"),
+        ("richting", "cumulatief"), "rapporteur", ("op_home", "volgorde"),
+    )
+    autocomplete_fields = ("rapporteur",)
+    extra = 0
+    show_change_link = True
+    verbose_name_plural = _("indicators (values: open the indicator)")
+
+    def parent_plan(self, obj):
+        return obj.doelstelling.plan
+
+
+class DoelstellingIndicatorInline(IndicatorInline):
+    """The indicators of an operational goal (OD)."""
+
+    fk_name = "doelstelling"
+
+    def parent_plan(self, obj):
+        return obj.plan
+
+
 # --- Actie -----------------------------------------------------------------------------------
 
 
@@ -231,7 +259,7 @@ class ActieAdmin(
         "Search in description, director's and actor's role, and goal code (SD1-OD2)."
     )
     autocomplete_fields = ("doelstelling", "gemeenten", "zie_ook")
-    inlines = [ActieActorInline]
+    inlines = [ActieActorInline, IndicatorInline]
     fieldsets = (
         (None, {"fields": ("doelstelling", "volgorde", "omschrijving", "regierol", "actorrol")}),
         (_("Spreading"), {"fields": ("alle_gemeenten", "gemeenten", "spreiding_toelichting")}),

@@ -46,6 +46,9 @@ def form_data(actie_od, **changes):
         "betrokkenen-INITIAL_FORMS": "0",
         "betrokkenen-MIN_NUM_FORMS": "0",
         "betrokkenen-MAX_NUM_FORMS": "1000",
+        # The indicators inline (issue 10), empty.
+        "indicatoren-TOTAL_FORMS": "0",
+        "indicatoren-INITIAL_FORMS": "0",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}

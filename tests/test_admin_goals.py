@@ -326,6 +326,8 @@ def test_editing_a_goal_into_an_od_under_an_od_shows_the_model_error(coordinator
             "formulering": "Spreiden",
             "acties-TOTAL_FORMS": "0",
             "acties-INITIAL_FORMS": "0",
+            "indicatoren-TOTAL_FORMS": "0",
+            "indicatoren-INITIAL_FORMS": "0",
         },
     )
 
@@ -352,6 +354,9 @@ def actie_form_data(actie, **changes):
         "betrokkenen-INITIAL_FORMS": "0",
         "betrokkenen-MIN_NUM_FORMS": "0",
         "betrokkenen-MAX_NUM_FORMS": "1000",
+        # The indicators inline (issue 10), empty.
+        "indicatoren-TOTAL_FORMS": "0",
+        "indicatoren-INITIAL_FORMS": "0",
     }
     if actie.alle_gemeenten:
         data["alle_gemeenten"] = "on"
