@@ -94,7 +94,10 @@ class GemeenteAdmin(ExplainProtectedDeleteMixin, SpreadsheetImportExportMixin, H
         "date of the merger (2025-01-01)."
     )
 
-    list_display = ("naam", "nis_code", "faciliteitengemeente", "opgegaan_in", "fusiedatum")
+    list_display = ("naam", "nis_code", "faciliteitengemeente", "opgegaan_in", "fusiedatum",
+                    "tegel_rij", "tegel_kolom")
+    # The tile map's places are laid out together, so they are edited in the list too.
+    list_editable = ("tegel_rij", "tegel_kolom")
     list_filter = ("faciliteitengemeente", FusieFilter)
     list_select_related = ("opgegaan_in",)
     search_fields = ("naam", "nis_code")

@@ -42,6 +42,18 @@ class Gemeente(models.Model):
         on_delete=models.PROTECT, related_name="fusiegemeenten",
     )
     fusiedatum = models.DateField(_("merger date"), null=True, blank=True)
+    # The place on the spreiding page's tile map (beleidsplan.charts.tile_map): the region's
+    # own data, like the list itself, so a region draws its own geography.
+    tegel_rij = models.PositiveSmallIntegerField(
+        _("tile row"), null=True, blank=True,
+        help_text=_("Row of the municipality's tile on the map of the region, 0 at the top "
+                    "(north). Empty: the tile goes in a row under the map."),
+    )
+    tegel_kolom = models.PositiveSmallIntegerField(
+        _("tile column"), null=True, blank=True,
+        help_text=_("Column of the municipality's tile on the map of the region, 0 at the "
+                    "left (west). Empty: the tile goes in a row under the map."),
+    )
 
     history = HistoricalRecords()
     objects = GemeenteQuerySet.as_manager()
