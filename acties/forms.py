@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actoren.models import Gemeente
 
+from .indicators import format_number, parse_value
 from .models import Bijlage, Voortgangsrapport
 from .services import clean_links
 from .uploads import ACCEPTED, check_upload
@@ -119,7 +120,10 @@ class VoortgangsrapportForm(forms.Form):
         "gemeenten", "links",
     )
 
-    def __init__(self, *args, gemeenten, planned=(), rapport=None, versie=None, **kwargs):
+    def __init__(
+        self, *args, gemeenten, planned=(), rapport=None, versie=None, indicatoren=(),
+        **kwargs,
+    ):
         if rapport is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "status": rapport.status,
@@ -141,6 +145,52 @@ class VoortgangsrapportForm(forms.Form):
             self.fields["bijlagen_weg"].queryset = rapport.bijlagen.all()
         else:
             del self.fields["bijlagen_weg"]
+        self.indicatoren = list(indicatoren)
+        for row in self.indicatoren:
+            self._add_indicator_field(row)
+
+    def _add_indicator_field(self, row) -> None:
+        """A number field for one indicator of the action: labelled with its name and
+        unit, last period's value beside it (``row``: acties.services.IndicatorRow)."""
+        indicator = row.indicator
+        help_text = (
+            gettext("previous period: %(value)s") % {"value": format_number(row.vorige)}
+            if row.vorige is not None
+            else gettext("no value for an earlier period yet")
+        )
+        field = forms.CharField(
+            label=gettext("%(name)s (in %(unit)s)")
+            % {"name": indicator.naam, "unit": indicator.eenheid},
+            required=False,
+            max_length=40,
+            help_text=help_text,
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 12}),
+        )
+        field.indicator = indicator
+        name = self.indicator_field_name(indicator)
+        self.fields[name] = field
+        if row.huidige is not None and name not in self.initial:
+            self.initial[name] = format_number(row.huidige)
+
+    @staticmethod
+    def indicator_field_name(indicator) -> str:
+        return f"indicator_{indicator.pk}"
+
+    def indicator_fields(self):
+        """The bound fields of the indicators, in order (for the template)."""
+        return [self[self.indicator_field_name(row.indicator)] for row in self.indicatoren]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for row in self.indicatoren:
+            name = self.indicator_field_name(row.indicator)
+            if name not in cleaned_data:
+                continue
+            try:
+                cleaned_data[name] = parse_value(cleaned_data[name], row.indicator.eenheid)
+            except ValidationError as error:
+                self.add_error(name, error)
+        return cleaned_data
 
     def clean_percentage(self):
         value = self.cleaned_data.get("percentage")
@@ -168,4 +218,8 @@ class VoortgangsrapportForm(forms.Form):
             )
         }
         data["bijlagen_weg"] = list(self.cleaned_data.get("bijlagen_weg") or ())
+        data["metingen"] = {
+            row.indicator.pk: self.cleaned_data.get(self.indicator_field_name(row.indicator))
+            for row in self.indicatoren
+        }
         return data

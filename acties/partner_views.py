@@ -332,6 +332,8 @@ def rapport(request, actie_id: int):
         ),
         "geplande_gemeenten": list(actie.gemeenten.all()) if not actie.alle_gemeenten else [],
         "perioden": _period_links(actie, plan, periode),
+        # The action's indicators with this and last period's value (two queries).
+        "indicatoren": services.indicator_rows(actie, periode),
     }
     if bestaand is not None and not bestaand.bewerkbaar:
         status = 200
@@ -350,6 +352,7 @@ def rapport(request, actie_id: int):
         gemeenten=services.gemeenten_for_period(periode, keep=keep),
         planned=[g.pk for g in context["geplande_gemeenten"]],
         versie=None if posted else conflicts.form_token(bestaand),
+        indicatoren=context["indicatoren"],
     )
     if posted and form.is_valid():
         submit = "indienen" in request.POST

@@ -12,8 +12,10 @@ Periods (what they are, which are open for reporting): ``acties/perioden.py``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from functools import partial
 from pathlib import PurePath
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -37,7 +39,8 @@ from cultuurregio import conflicts, roles
 from cultuurregio.conflicts import EditConflict
 
 from . import emails
-from .models import Actie, ActieActor, Bijlage, Voortgangsrapport
+from .indicators import parse_value
+from .models import Actie, ActieActor, Bijlage, Indicator, Meting, Voortgangsrapport
 from .perioden import Periode, check_period, period_bounds, period_param
 from .uploads import check_upload
 
@@ -229,6 +232,90 @@ def _storage_name(original: str, extension: str) -> str:
     return f"{stem}.{extension}"
 
 
+# --- Indicators in the report ---------------------------------------------------------------
+
+
+class IndicatorRow(NamedTuple):
+    """An indicator of an action as the report form shows it: this period's value (the
+    report's, or one the coordinator entered) and the last value before this period."""
+
+    indicator: Indicator
+    huidige: Decimal | None
+    vorige: Decimal | None
+
+
+def indicator_rows(actie: Actie, periode) -> list[IndicatorRow]:
+    """The indicators of ``actie`` with their values around ``periode``. Two queries,
+    whatever the number of indicators and measurements."""
+    indicatoren = list(Indicator.objects.filter(actie=actie).order_by("volgorde", "pk"))
+    by_indicator: dict[int, list[Meting]] = {i.pk: [] for i in indicatoren}
+    for meting in Meting.objects.filter(indicator__actie=actie).order_by("jaar", "halfjaar"):
+        by_indicator[meting.indicator_id].append(meting)
+    rows = []
+    for indicator in indicatoren:
+        now = earlier = None
+        for meting in by_indicator[indicator.pk]:
+            key = (meting.jaar, meting.halfjaar)
+            if key == tuple(periode):
+                now = meting.waarde
+            elif key < tuple(periode):
+                earlier = meting.waarde
+        rows.append(IndicatorRow(indicator, now, earlier))
+    return rows
+
+
+def _clean_metingen(actie: Actie, raw: dict) -> dict[int, Decimal | None]:
+    """The indicator values of a report: {indicator id: number or None}. Refused
+    (ValidationError, Dutch): an indicator of another action, a value that is not a number
+    or has another unit. One query when there are values."""
+    if not raw:
+        return {}
+    indicatoren = {i.pk: i for i in Indicator.objects.filter(actie=actie, pk__in=list(raw))}
+    errors, values = [], {}
+    for pk, value in raw.items():
+        indicator = indicatoren.get(int(pk))
+        if indicator is None:
+            errors.append(_("That indicator does not belong to this action."))
+            continue
+        try:
+            values[indicator.pk] = parse_value(value, indicator.eenheid)
+        except ValidationError as error:
+            errors.extend(
+                f"{indicator.naam}: {message}" for message in error.messages
+            )
+    if errors:
+        raise ValidationError(errors, code="indicator")
+    return values
+
+
+def _save_metingen(rapport: Voortgangsrapport, values: dict, user) -> None:
+    """Write the report's indicator values: one per indicator and period, linked to the
+    report (it counts once the report is approved). A value cleared again is removed if
+    this report gave it. Audited with the user. Queries: one, plus one per value."""
+    existing = {
+        m.indicator_id: m
+        for m in Meting.objects.select_for_update().filter(
+            indicator_id__in=list(values), jaar=rapport.jaar, halfjaar=rapport.halfjaar
+        )
+    }
+    for indicator_id, value in values.items():
+        meting = existing.get(indicator_id)
+        if value is None:
+            if meting is not None and meting.rapport_id == rapport.pk:
+                _audit(meting, user, _("Cleared by the partner"))
+                meting.delete()
+            continue
+        if meting is not None and meting.waarde == value and meting.rapport_id == rapport.pk:
+            continue
+        if meting is None:
+            meting = Meting(indicator_id=indicator_id, jaar=rapport.jaar, halfjaar=rapport.halfjaar)
+        meting.waarde = value
+        meting.rapport = rapport
+        meting.ingevoerd_door = user
+        _audit(meting, user, _("Reported by the partner"))
+        meting.save()
+
+
 # --- The partner's report --------------------------------------------------------------------
 
 
@@ -254,9 +341,11 @@ def save_report(
 
     ``data`` holds the report's fields (status, percentage, wat_gedaan,
     aantal_activiteiten, aantal_deelnemers, links), for a new report its period (jaar,
-    halfjaar), and optionally ``actor`` (the organisation it is made for) and
-    ``bijlagen_weg`` (ids of attachments to remove). ``gemeenten``: the municipalities where
-    it happened (instances or ids); ``bijlagen``: uploaded files, checked by content.
+    halfjaar), and optionally ``actor`` (the organisation it is made for),
+    ``bijlagen_weg`` (ids of attachments to remove) and ``metingen`` ({indicator id:
+    value}: the values of the action's indicators for the period, linked to the report).
+    ``gemeenten``: the municipalities where it happened (instances or ids); ``bijlagen``:
+    uploaded files, checked by content.
 
     Refused (ValidationError, Dutch, nothing saved): the user may not report on the action;
     the report is submitted or approved; a period outside the plan; a second report for the
@@ -309,6 +398,7 @@ def save_report(
             raise _duplicate_error()
 
     fields = clean_report_data(data)
+    metingen = _clean_metingen(actie, data.get("metingen") or {})
 
     existing_places = set(rapport.gemeenten.values_list("pk", flat=True)) if rapport else set()
     wanted = set(_ids(gemeenten))
@@ -375,6 +465,7 @@ def save_report(
             raise _duplicate_error() from None
         raise
     rapport.gemeenten.set(sorted(wanted))
+    _save_metingen(rapport, metingen, user)
 
     for bijlage in remove:
         # The file goes only when the removal is committed.

@@ -1,0 +1,263 @@
+"""Indicators with targets (issue 10): the coordinator sets them on an OD or an action, the
+partner reports a value with the progress report, it counts once the report is approved;
+bad input is refused with a Dutch message and nothing is saved."""
+
+import datetime
+from decimal import Decimal
+from types import SimpleNamespace
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from acties import perioden, services
+from acties.indicators import course_status, parse_value
+from acties.models import Indicator, Meting, Voortgangsrapport
+
+from .factories import make_actie, make_gemeente, make_od, make_plan, make_sd
+
+pytestmark = pytest.mark.django_db
+
+Fase = Voortgangsrapport.Fase
+
+
+@pytest.fixture(autouse=True)
+def in_2022():
+    """The day is in 2022: its reports may be started."""
+    with mock.patch.object(perioden, "local_today", return_value=datetime.date(2022, 10, 1)):
+        yield
+
+
+def make_indicator(*, actie=None, doelstelling=None, **kwargs) -> Indicator:
+    defaults = {
+        "naam": "Deelnemers aan de voorleesweek",
+        "eenheid": "deelnemers",
+        "basiswaarde": Decimal(100),
+        "basisjaar": 2020,
+        "streefwaarde": Decimal(500),
+        "streefjaar": 2025,
+    }
+    defaults.update(kwargs)
+    indicator = Indicator(actie=actie, doelstelling=doelstelling, **defaults)
+    indicator.full_clean()
+    indicator.save()
+    return indicator
+
+
+@pytest.fixture
+def site(actor_a, actor_b):
+    plan = make_plan(van_jaar=2020, tot_jaar=2025)
+    sd = make_sd(plan, "Cultuurparticipatie vergroten")
+    od = make_od(sd, "Drempels verlagen")
+    make_gemeente("Halle")
+    actie_a = make_actie(od, "Voorleesweek in de bibliotheken", actoren=[(actor_a, "trekker")])
+    actie_b = make_actie(od, "Zomerprogramma", actoren=[(actor_b, "trekker")])
+    indicator = make_indicator(actie=actie_a)
+    return SimpleNamespace(plan=plan, sd=sd, od=od, actie_a=actie_a, actie_b=actie_b,
+                           indicator=indicator)
+
+
+def form_url(actie, periode="2022") -> str:
+    return reverse("partner:rapport", args=[actie.pk]) + f"?periode={periode}"
+
+
+def report_post(indicator, value, **extra) -> dict:
+    data = {"status": "op_schema", "wat_gedaan": "Voorgelezen.",
+            f"indicator_{indicator.pk}": value}
+    data.update(extra)
+    return data
+
+
+# --- Values as people type them ------------------------------------------------------------
+
+
+def test_values_are_read_the_flemish_and_the_international_way():
+    assert parse_value("240", "deelnemers") == Decimal("240")
+    assert parse_value("12,5", "deelnemers") == Decimal("12.5")
+    assert parse_value("1.250", "deelnemers") == Decimal("1250")
+    assert parse_value("1.250,75", "deelnemers") == Decimal("1250.75")
+    assert parse_value("240 deelnemers", "deelnemers") == Decimal("240")
+    assert parse_value("", "deelnemers") is None
+
+
+def test_a_value_that_is_not_a_number_is_refused_in_dutch():
+    with pytest.raises(ValidationError) as error:
+        parse_value("veel", "deelnemers")
+    assert "is geen getal" in error.value.messages[0]
+
+
+def test_a_value_with_another_unit_is_refused_in_dutch():
+    with pytest.raises(ValidationError) as error:
+        parse_value("300 euro", "deelnemers")
+    assert error.value.messages[0] == (
+        "Deze indicator telt in deelnemers, niet in “euro”. Geef alleen het aantal deelnemers."
+    )
+
+
+# --- The model ----------------------------------------------------------------------------
+
+
+def test_target_year_outside_the_plan_is_refused_and_nothing_saved(site):
+    with pytest.raises(ValidationError) as error:
+        make_indicator(actie=site.actie_a, naam="Scholen", streefjaar=2030)
+    assert error.value.message_dict["streefjaar"] == [
+        "2030 valt buiten de planperiode 2020-2025."
+    ]
+    assert not Indicator.objects.filter(naam="Scholen").exists()
+
+
+def test_base_year_outside_the_plan_is_refused(site):
+    with pytest.raises(ValidationError) as error:
+        make_indicator(doelstelling=site.od, basisjaar=2018)
+    assert "basisjaar" in error.value.message_dict
+
+
+def test_an_indicator_belongs_to_a_goal_or_an_action_not_both(site):
+    with pytest.raises(ValidationError) as error:
+        make_indicator(actie=site.actie_a, doelstelling=site.od)
+    assert "niet allebei" in error.value.message_dict["doelstelling"][0]
+    with pytest.raises(ValidationError):
+        make_indicator()
+
+
+def test_an_indicator_on_an_sd_is_refused(site):
+    with pytest.raises(ValidationError) as error:
+        make_indicator(doelstelling=site.sd)
+    assert "operationele doelstelling" in error.value.message_dict["doelstelling"][0]
+
+
+def test_a_measurement_for_a_period_outside_the_plan_is_refused(site):
+    meting = Meting(indicator=site.indicator, jaar=2027, waarde=Decimal(5))
+    with pytest.raises(ValidationError) as error:
+        meting.full_clean()
+    assert error.value.message_dict["jaar"] == ["2027 valt buiten de planperiode 2020-2025."]
+
+
+def test_one_measurement_per_indicator_and_period(site):
+    Meting.objects.create(indicator=site.indicator, jaar=2021, waarde=Decimal(5))
+    with pytest.raises(ValidationError) as error:
+        Meting(indicator=site.indicator, jaar=2021, waarde=Decimal(6)).full_clean()
+    assert "Er is al een waarde" in str(error.value)
+
+
+# --- The on-track rule ----------------------------------------------------------------------
+
+
+def test_on_track_is_at_least_the_straight_line_from_base_to_target():
+    line = {"base": Decimal(100), "base_year": 2020, "target": Decimal(500),
+            "target_year": 2025, "more_is_better": True}
+    # At 2022 the line is at 260.
+    assert course_status(points=[(2022, Decimal(260))], **line) == "op_koers"
+    assert course_status(points=[(2022, Decimal(259))], **line) == "achter"
+    assert course_status(points=[], **line) == "geen_data"
+    less = {**line, "base": Decimal(500), "target": Decimal(100), "more_is_better": False}
+    assert course_status(points=[(2022, Decimal(340))], **less) == "op_koers"
+    assert course_status(points=[(2022, Decimal(341))], **less) == "achter"
+
+
+# --- The partner's report -------------------------------------------------------------------
+
+
+def test_report_form_shows_indicator_with_unit_and_last_periods_value(client, partner_a, site):
+    Meting.objects.create(indicator=site.indicator, jaar=2021, waarde=Decimal(240))
+    client.force_login(partner_a)
+
+    text = client.get(form_url(site.actie_a)).content.decode()
+
+    assert "Deelnemers aan de voorleesweek (in deelnemers)" in text
+    assert "vorige periode: 240" in text
+
+
+def test_partner_value_counts_only_after_approval(client, partner_a, coordinator, site):
+    client.force_login(partner_a)
+
+    response = client.post(form_url(site.actie_a), report_post(site.indicator, "310",
+                                                                indienen="1"))
+
+    assert response.status_code == 302
+    meting = Meting.objects.get()
+    rapport = Voortgangsrapport.objects.get()
+    assert (meting.waarde, meting.rapport, meting.jaar) == (Decimal(310), rapport, 2022)
+    assert meting.ingevoerd_door == partner_a
+    assert not Meting.objects.telt().exists()
+
+    services.approve_report(rapport=rapport, user=coordinator)
+
+    assert list(Meting.objects.telt()) == [meting]
+
+
+def test_saving_the_report_again_updates_the_value(client, partner_a, site):
+    client.force_login(partner_a)
+    client.post(form_url(site.actie_a), report_post(site.indicator, "310", concept="1"))
+    client.post(form_url(site.actie_a), report_post(site.indicator, "320", concept="1"))
+
+    assert Meting.objects.get().waarde == Decimal(320)
+    assert Meting.history.filter(id=Meting.objects.get().pk).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [("veel", "is geen getal"), ("300 euro", "telt in deelnemers, niet in “euro”")],
+)
+def test_bad_value_in_report_is_refused_and_nothing_saved(client, partner_a, site, value, error):
+    client.force_login(partner_a)
+
+    response = client.post(form_url(site.actie_a), report_post(site.indicator, value,
+                                                                indienen="1"))
+
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert not Voortgangsrapport.objects.exists()
+    assert not Meting.objects.exists()
+
+
+def test_service_refuses_a_bad_value_and_saves_nothing(partner_a, site):
+    with pytest.raises(ValidationError):
+        services.save_report(
+            actie=site.actie_a, user=partner_a,
+            data={"jaar": 2022, "status": "lopend", "metingen": {site.indicator.pk: "veel"}},
+        )
+    assert not Voortgangsrapport.objects.exists()
+
+
+def test_service_refuses_an_indicator_of_another_action(partner_b, site):
+    with pytest.raises(ValidationError):
+        services.save_report(
+            actie=site.actie_b, user=partner_b,
+            data={"jaar": 2022, "status": "lopend", "metingen": {site.indicator.pk: "5"}},
+        )
+    assert not Meting.objects.exists()
+
+
+def test_partner_b_cannot_enter_a_value_for_partner_as_action(client, partner_b, site):
+    client.force_login(partner_b)
+
+    response = client.post(form_url(site.actie_a), report_post(site.indicator, "310",
+                                                                indienen="1"))
+
+    assert response.status_code == 404
+    assert not Meting.objects.exists()
+
+
+def _queries_of(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # the first visit may write the session
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_report_form_runs_a_fixed_number_of_queries(client, partner_a, site):
+    client.force_login(partner_a)
+    url = form_url(site.actie_a)
+    small = _queries_of(client, url)
+    for n in range(6):
+        indicator = make_indicator(actie=site.actie_a, naam=f"Indicator {n}")
+        for jaar in (2020, 2021):
+            Meting.objects.create(indicator=indicator, jaar=jaar, waarde=Decimal(n))
+
+    assert _queries_of(client, url) == small
