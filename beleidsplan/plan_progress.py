@@ -10,7 +10,7 @@ have not been published, and every page renders goals and actions from one shape
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
@@ -21,6 +21,7 @@ from acties.progress import (
     Reach,
     action_progress,
     approved_reports,
+    current_municipality,
     period_key,
     rollup,
     spreading,
@@ -47,6 +48,8 @@ class PlanProgress:
     gemeenten: list[Gemeente]  # the matrix's columns: municipalities of today
     matrix: list[MatrixRow]
     reach: dict[int, Reach]
+    # Per municipality of today, the names of those merged into it (the tile map says so).
+    merged: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def sds(self) -> list[Goal]:
@@ -99,6 +102,12 @@ def build_plan_progress(
     }
     reach = spreading(document.actions.values(), realised_in, gemeenten_by_pk, today=today)
     columns = sorted((gemeenten_by_pk[pk] for pk in reach), key=lambda g: g.naam.casefold())
+    merged: dict[int, list[str]] = {}
+    for pk, today_pk in current_municipality(gemeenten_by_pk, today=today).items():
+        if pk != today_pk:
+            merged.setdefault(today_pk, []).append(gemeenten_by_pk[pk].naam)
+    for names in merged.values():
+        names.sort(key=str.casefold)
     matrix = []
     for sd in document.sds:
         ids = {a.id for a in sd.all_actions()}
@@ -108,7 +117,7 @@ def build_plan_progress(
     return PlanProgress(
         document=document,
         progress=rollup(a.progress for a in document.actions.values()),
-        gemeenten=columns, matrix=matrix, reach=reach,
+        gemeenten=columns, matrix=matrix, reach=reach, merged=merged,
     )
 
 

@@ -26,6 +26,7 @@ from acties.models import Voortgangsrapport
 from cultuurregio.roles import can_see_working_state
 
 from . import search as site_search
+from .charts import Chart, Tile, tile_map
 from .document import Action, Goal
 from .pagecache import digest, plan_page, release, visitor_page
 from .plan_progress import PlanProgress
@@ -379,6 +380,21 @@ class SpreidingPage:
     def totals(self) -> list[tuple[int, int]]:
         reach = self.model.reach
         return [(len(reach[g.pk].planned), len(reach[g.pk].realised)) for g in self.columns]
+
+    @cached_property
+    def tiles(self) -> Chart:
+        """The municipalities of today as tiles on the region's grid (their own tegel_rij
+        and tegel_kolom), with the totals of the matrix: every action, whatever the
+        filter. No query."""
+        merged = self.model.merged
+        return tile_map(
+            title=_("Actions planned and realised by municipality"),
+            tiles=[
+                Tile(g.naam, g.tegel_rij, g.tegel_kolom, planned, realised,
+                     tuple(merged.get(g.pk, ())))
+                for g, (planned, realised) in zip(self.columns, self.totals, strict=True)
+            ],
+        )
 
 
 @plan_page

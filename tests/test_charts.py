@@ -7,12 +7,22 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from beleidsplan import charts
 from beleidsplan.charts import Tile, bar_chart, course_chart, stacked_bar_chart, tile_map
+from beleidsplan.services import publish_version
+
+from .factories import make_plan_tree
+from .test_site_pages import load_seed
 
 SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture
+def seed(coordinator):
+    return load_seed(coordinator)
 
 
 @pytest.fixture(autouse=True)
@@ -197,3 +207,77 @@ def test_a_tile_per_municipality_with_its_numbers_and_the_loose_ones_under_the_g
     assert y[2] > max(y[:2])
     assert "Geen actie gepland in: Nieuwdorp." in chart.summary
     assert_styleless_and_hidden(chart)
+
+
+# --- On the pages ----------------------------------------------------------------------------
+
+
+def tiles_on(response) -> ET.Element:
+    html = response.content.decode()
+    start = html.index('<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg chart-tiles"')
+    return ET.fromstring(html[start:html.index("</svg>", start) + len("</svg>")])
+
+
+@pytest.mark.django_db
+def test_the_spreiding_page_of_the_seed_has_a_tile_per_municipality_of_today(client, seed):
+    from actoren.models import Gemeente
+
+    response = client.get(reverse("plan:spreiding", args=[seed.pk]))
+
+    root = tiles_on(response)
+    today = sorted(Gemeente.objects.huidig().values_list("naam", flat=True))
+    tiles = {t.get("data-name"): t for t in of_class(root, "chart-tile", "g")}
+    assert sorted(tiles) == today and "Gooik" not in tiles and len(today) == 13
+    merged = " ".join(texts(tiles["Pajottegem"], "chart-tile-merged"))
+    assert merged == "fusie van Galmaarden, Gooik, Herne"
+    # The tiles' numbers are the matrix's totals, and the table under the map holds them.
+    page = response.context["page"]
+    totals = dict(zip([g.naam for g in page.columns], page.totals, strict=True))
+    for name, tile in tiles.items():
+        assert texts(tile, "chart-tile-count") == ["{} / {}".format(*totals[name])]
+    assert [row[:3] for row in page.tiles.rows] == [
+        [name, str(p), str(r)] for name, (p, r) in totals.items()]
+    html = response.content.decode()
+    assert "<td>Galmaarden, Gooik, Herne</td>" in html
+    # Every tile of the seed has its place on the grid: none in the row under it.
+    ys = {float(t.find(f"{SVG}rect").get("y")) for t in tiles.values()}
+    assert len(ys) == 4
+
+
+@pytest.mark.django_db
+def test_a_municipality_without_a_place_gets_a_tile_under_the_map(client, seed):
+    from actoren.models import Gemeente
+
+    Gemeente.objects.create(naam="Nieuwdorp")
+    response = client.get(reverse("plan:spreiding", args=[seed.pk]))
+
+    tiles = {t.get("data-name"): t for t in of_class(tiles_on(response), "chart-tile", "g")}
+    y = {name: float(t.find(f"{SVG}rect").get("y")) for name, t in tiles.items()}
+    assert y["Nieuwdorp"] > max(v for name, v in y.items() if name != "Nieuwdorp")
+
+
+@pytest.mark.django_db
+def test_the_spreiding_page_with_its_map_keeps_its_queries_at_two_sizes(client, coordinator):
+    from acties.models import Actie
+    from actoren.models import Gemeente
+    from tests.queries import cold, warm
+    from tests.test_progress_rollup import make_rapport
+    from tests.test_site_queries import grow
+
+    plan = make_plan_tree(sds=2, ods=2, acties=2, gemeenten=2)
+    make_rapport(Actie.objects.order_by("pk").first(), 2021, status="lopend", percentage=50,
+                 gemeenten=list(Gemeente.objects.all()[:1]))
+    publish_version(plan=plan, naam="Klein", user=coordinator)
+    path = reverse("plan:spreiding", args=[plan.pk])
+    small = cold(client, path), warm(client, path)
+    grow(plan, coordinator)
+    assert (cold(client, path), warm(client, path)) == small
+    assert len(of_class(tiles_on(client.get(path)), "chart-tile", "g")) == 6
+
+
+def test_the_tile_texts_meet_the_contrast_of_wcag_aa():
+    from tests.test_site_pages import contrast
+
+    for step, colour in enumerate(charts.TILE_STEPS):
+        ink = charts.WHITE if step >= 3 else charts.INK
+        assert contrast(ink, colour) >= 4.5, colour
