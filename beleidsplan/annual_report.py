@@ -25,6 +25,7 @@ from actoren.models import Gemeente
 from beleidsplan.document import Action, Goal, PlanDocument
 from cultuurregio.cells import append_row
 
+from .charts import Chart, reports_per_year_chart, status_per_sd_chart
 from .export import build_plan_document
 from .plan_progress import PlanProgress, build_plan_progress
 
@@ -83,6 +84,22 @@ class AnnualReport:
 
     def action(self, pk: int) -> AnnualAction:
         return self.actions[pk]
+
+    @property
+    def status_chart(self) -> Chart:
+        """How the actions of each SD stand at the end of the year. No query."""
+        return status_per_sd_chart(self.sds, title=_(
+            "How the actions of each strategic goal stand at the end of %(year)s"
+        ) % {"year": self.jaar})
+
+    @property
+    def reports_chart(self) -> Chart:
+        """The approved reports per year of the plan, up to this year. No query."""
+        return reports_per_year_chart(
+            self.progress.actions.values(), range(self.plan.van_jaar, self.jaar + 1),
+            title=_("Approved progress reports per year, up to %(year)s") % {
+                "year": self.jaar},
+        )
 
     @property
     def totals(self) -> dict[str, int]:

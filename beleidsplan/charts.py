@@ -474,3 +474,34 @@ def tile_map(*, title: str, tiles: Sequence[Tile]) -> Chart:
                  _("Merged municipalities")],
         rows=[[t.name, fmt(t.planned), fmt(t.realised), ", ".join(t.merged)] for t in tiles],
     )
+
+
+# --- The plan's progress as pictures (the progress page and the annual report) ---------------
+
+
+def status_per_sd_chart(sds, *, title: str) -> Chart:
+    """How the actions of each SD stand (acties.progress.DISTRIBUTION: done, running, ...),
+    from the SDs' rolled-up progress (``GoalProgress.by_kind``). No query."""
+    from acties.progress import DISTRIBUTION
+
+    return stacked_bar_chart(
+        title=title,
+        kinds=[(str(key), str(label)) for key, label in DISTRIBUTION],
+        bars=[(sd.code, list(sd.progress.by_kind)) for sd in sds],
+        label_header=_("Strategic goal"), unit=_("actions"),
+    )
+
+
+def reports_per_year_chart(actions, years: Sequence[int], *, title: str) -> Chart:
+    """The approved reports per year of ``years`` (a half year's report counts in its
+    year), from the reports laid on the actions of a plan reading (``Action.reports``). No
+    query."""
+    per_year = dict.fromkeys(years, 0)
+    for action in actions:
+        for rapport in action.reports:
+            if rapport.jaar in per_year:
+                per_year[rapport.jaar] += 1
+    return bar_chart(
+        title=title, unit="", label_header=_("Year"),
+        bars=[(str(year), count) for year, count in per_year.items()],
+    )

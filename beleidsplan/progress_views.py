@@ -11,11 +11,14 @@ overview of who has not reported is for coordinators only.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acties import perioden
@@ -46,6 +49,7 @@ from beleidsplan.views import audit_trail
 from cultuurregio.roles import is_coordinator
 
 from . import annual_report as reports
+from .charts import Chart, reports_per_year_chart, status_per_sd_chart
 
 
 def _get_coordinator_plan(request, plan_id: int) -> Beleidsplan:
@@ -60,6 +64,30 @@ def _years(plan: Beleidsplan) -> range:
 
 
 # Progress
+
+
+class ProgressPictures:
+    """The progress page's pictures, drawn only when its cached content is missing (the
+    template reads them inside its {% cache %}). No query beyond the reading's model."""
+
+    def __init__(self, reading: Reading):
+        self.reading = reading
+
+    @cached_property
+    def status(self) -> Chart:
+        return status_per_sd_chart(
+            self.reading.model.sds, title=_("How the actions of each strategic goal stand"))
+
+    @cached_property
+    def reports(self) -> Chart:
+        years = _years(self.reading.plan)
+        # Up to this year: the years still to come have no reports yet.
+        this_year = timezone.localdate().year
+        return reports_per_year_chart(
+            self.reading.model.actions.values(),
+            [y for y in years if y <= this_year] or list(years),
+            title=_("Approved progress reports per year"),
+        )
 
 
 @plan_page
@@ -77,6 +105,7 @@ def voortgang(request, plan_id: int):
             "insider": reading.insider,
             # Read inside the template's {% cache %} only: not built on a hit.
             "reading": reading,
+            "pictures": ProgressPictures(reading),
             "page_key": digest((release(), "voortgang", reading.key, reading.role)),
             "rule": ROLLUP_RULE,
             "years": _years(reading.plan),

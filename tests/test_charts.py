@@ -281,3 +281,93 @@ def test_the_tile_texts_meet_the_contrast_of_wcag_aa():
     for step, colour in enumerate(charts.TILE_STEPS):
         ink = charts.WHITE if step >= 3 else charts.INK
         assert contrast(ink, colour) >= 4.5, colour
+
+
+def svgs_on(html: str, cls: str) -> list[ET.Element]:
+    found, start = [], 0
+    marker = f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg {cls}"'
+    while (start := html.find(marker, start)) >= 0:
+        end = html.index("</svg>", start) + len("</svg>")
+        found.append(ET.fromstring(html[start:end]))
+        start = end
+    return found
+
+
+@pytest.fixture
+def reported(seed):
+    """The seed's plan with approved reports on its first nine actions, 2021 to 2023."""
+    from acties.models import Actie
+    from tests.test_progress_rollup import make_rapport
+
+    kinds = ["lopend", "afgerond", "vertraagd"]
+    for i, actie in enumerate(Actie.objects.order_by("pk")[:9]):
+        make_rapport(actie, 2021 + i % 3, status=kinds[i % 3], percentage=40)
+    return seed
+
+
+@pytest.mark.django_db
+def test_the_progress_page_draws_the_status_per_sd_and_the_reports_per_year(
+        client, coordinator, reported):
+    from acties.models import Voortgangsrapport
+
+    client.force_login(coordinator)
+    response = client.get(reverse("plan:voortgang", args=[reported.pk]))
+    html = response.content.decode()
+
+    [stacked] = svgs_on(html, "chart-stacked")
+    [bars] = svgs_on(html, "chart-bars")
+    model = response.context["reading"].model
+    pictures = response.context["pictures"]
+    # A bar per SD, split by kind as the SD's roll-up counts, totals as in the table.
+    assert texts(stacked, "chart-y") == [sd.code for sd in model.sds]
+    assert [row[1:-1] for row in pictures.status.rows] == [
+        [str(n) for n in sd.progress.by_kind] for sd in model.sds]
+    assert texts(stacked, "chart-value") == [row[-1] for row in pictures.status.rows]
+    assert sum(int(row[-1]) for row in pictures.status.rows) == len(model.actions)
+    # A bar per year of the plan, the approved reports of that year.
+    per_year = dict(pictures.reports.rows)
+    assert texts(bars, "chart-x") == list(per_year) == [str(y) for y in range(2020, 2026)]
+    for year, n in per_year.items():
+        assert int(n) == Voortgangsrapport.objects.filter(
+            jaar=int(year), fase=Voortgangsrapport.Fase.GOEDGEKEURD).count()
+    assert per_year["2021"] == "3"
+    assert "<style" not in html.split("</head>")[1] and "style=" not in html
+    assert html.count('aria-hidden="true" focusable="false">') >= 2
+
+
+@pytest.mark.django_db
+def test_the_progress_page_with_its_pictures_keeps_its_queries_at_two_sizes(
+        client, coordinator):
+    from tests.test_progress_pages import counts_at_two_sizes
+
+    small, large = counts_at_two_sizes(
+        client, lambda plan: reverse("plan:voortgang", args=[plan.pk]), coordinator)
+    assert small == large
+
+
+@pytest.mark.django_db
+def test_the_annual_report_page_and_pdf_have_the_same_pictures(client, coordinator, reported):
+    from io import BytesIO
+
+    import pypdf
+
+    from beleidsplan import annual_report
+
+    report = annual_report.load_annual_report(reported, 2022)
+    assert [row[0] for row in report.reports_chart.rows] == ["2020", "2021", "2022"]
+    assert [row[1] for row in report.reports_chart.rows] == ["0", "3", "3"]
+    # At the end of 2022: the 2021 and 2022 reports count, those of 2023 not yet.
+    assert sum(int(row[1]) + int(row[2]) + int(row[3])
+               for row in report.status_chart.rows) == 6
+
+    client.force_login(coordinator)
+    html = client.get(reverse("plan:jaarverslag", args=[reported.pk, 2022])).content.decode()
+    assert len(svgs_on(html, "chart-stacked")) == len(svgs_on(html, "chart-bars")) == 1
+    assert report.reports_chart.summary in html and report.status_chart.summary in html
+    assert "style=" not in html
+
+    pdf = pypdf.PdfReader(BytesIO(annual_report.render_pdf(report)))
+    text = " ".join(page.extract_text() for page in pdf.pages[:2])
+    for chart in (report.status_chart, report.reports_chart):
+        assert chart.title in text
+        assert " ".join(chart.rows[-1]) in text  # the table, unfolded
