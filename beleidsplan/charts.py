@@ -56,11 +56,13 @@ class Chart:
 
 
 def fmt(value: float) -> str:
-    """A number the Dutch way: a decimal comma, at most two decimals, no trailing zeros."""
+    """A number the Dutch way: a decimal comma, a dot between thousands, at most two
+    decimals, no trailing zeros."""
     value = round(float(value), 2)
     if value == int(value):
-        return number_format(int(value))
-    return number_format(value, decimal_pos=2 if round(value, 1) != value else 1)
+        return number_format(int(value), force_grouping=True)
+    return number_format(value, decimal_pos=2 if round(value, 1) != value else 1,
+                         force_grouping=True)
 
 
 def with_unit(value: float, unit: str) -> str:

@@ -136,6 +136,11 @@ def test_one_point_equal_values_and_no_base_or_target_still_draw():
     assert_styleless_and_hidden(flat)
 
 
+def test_numbers_are_written_the_dutch_way():
+    assert [charts.fmt(v) for v in (12000, 1234.5, 0.126, 2.0, -3.75)] == [
+        "12.000", "1.234,5", "0,13", "2", "-3,75"]
+
+
 def test_the_figure_has_the_title_summary_picture_and_table():
     chart = course(points=[("2021", 150.0)])
     html = render_to_string("site/_chart.html", {"chart": chart})
