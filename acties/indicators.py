@@ -1,4 +1,6 @@
-"""Indicator values as people type them, and the on-track rule. Pure: no queries.
+"""Indicator values as people type them. Pure: no queries. (Whether an indicator is on
+track is the charts' rule: beleidsplan/charts.py ``expected_value`` and ``on_track``, applied
+in beleidsplan/document.py.)
 
 A value is a number, written the Flemish way or the international way ("1.250,5",
 "1250.5", "1 250"), optionally followed by the indicator's own unit ("240 deelnemers").
@@ -70,34 +72,6 @@ def parse_value(raw, eenheid: str) -> Decimal | None:
     if abs(value) >= Decimal("1e12"):
         raise ValidationError(_("This number is too large."), code="too_large")
     return value.quantize(Decimal("0.01"))
-
-
-def expected_at(*, base: Decimal, base_year: int, target: Decimal, target_year: int,
-                year: float) -> Decimal:
-    """The straight line from base to target, at ``year`` (clamped to the line's ends)."""
-    if target_year <= base_year:
-        return target
-    share = (Decimal(str(year)) - base_year) / (target_year - base_year)
-    share = max(Decimal(0), min(Decimal(1), share))
-    return base + (target - base) * share
-
-
-def course_status(*, base, base_year, target, target_year, more_is_better: bool,
-                  points: list[tuple[float, Decimal]]) -> str:
-    """"op_koers", "achter" or "geen_data": on track when the last measured value is at
-    least the straight line from base to target at its period (at most, for "less is
-    better"). ``points``: (year, value) in time order, a half year as year + 0.25 / 0.75;
-    for a cumulative indicator, the running total. Without a base, the line starts at the
-    first measurement."""
-    if not points:
-        return "geen_data"
-    if base is None or base_year is None:
-        base_year, base = points[0]
-    year, value = points[-1]
-    line = expected_at(base=Decimal(base), base_year=int(base_year), target=Decimal(target),
-                       target_year=int(target_year), year=year)
-    on_track = value >= line if more_is_better else value <= line
-    return "op_koers" if on_track else "achter"
 
 
 def format_number(value) -> str:

@@ -20,7 +20,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+
+from . import charts
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,92 @@ class Timing:
                     (self.tot is not None and self.tot < jaar))
 
 
+@dataclass(frozen=True, slots=True)
+class MetingRef:
+    """A measurement that counts, as the document gives it."""
+
+    periode: str  # "2021", or "2021-1" for a half year
+    waarde: float
+
+
+@dataclass(eq=False)
+class IndicatorRef:
+    """An indicator of a goal or an action, with the measurements that count (open data's
+    ``indicatoren``). Its status follows the charts' rule (``charts.expected_value``,
+    ``charts.on_track``): on track when the last value is at least the straight line from
+    base to target at its period (at most, when less is better). No query."""
+
+    OP_KOERS = "op_koers"
+    ACHTER = "achter"
+    GEEN_DATA = "geen_data"
+
+    id: int
+    naam: str
+    eenheid: str
+    basis: tuple[str, float] | None  # (year, value)
+    doel: tuple[str, float] | None
+    richting: str
+    cumulatief: bool
+    metingen: tuple[MetingRef, ...]
+    code: str = ""  # the code of its goal (or its action's goal)
+    action: Action | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_dict(cls, raw: dict, *, code: str, action: Action | None = None) -> IndicatorRef:
+        def pair(part):
+            if not part or part.get("waarde") is None or part.get("jaar") is None:
+                return None
+            return (str(part["jaar"]), float(part["waarde"]))
+
+        return cls(
+            id=raw["id"], naam=raw["naam"], eenheid=raw["eenheid"], basis=pair(raw["basis"]),
+            doel=pair(raw["doel"]), richting=raw["richting"], cumulatief=raw["cumulatief"],
+            metingen=tuple(MetingRef(m["periode"], float(m["waarde"])) for m in raw["metingen"]),
+            code=code, action=action,
+        )
+
+    @property
+    def more_is_better(self) -> bool:
+        return self.richting != "minder"
+
+    @cached_property
+    def points(self) -> list[tuple[str, float]]:
+        """(period, value) in time order; a cumulative indicator's running total."""
+        total, rows = 0.0, []
+        for meting in self.metingen:
+            total = total + meting.waarde if self.cumulatief else meting.waarde
+            rows.append((meting.periode, total))
+        return rows
+
+    @property
+    def last(self) -> tuple[str, float] | None:
+        return self.points[-1] if self.points else None
+
+    @cached_property
+    def status(self) -> str:
+        """"op_koers", "achter" or "geen_data" (no measurement or no target). Without a
+        base, the line starts at the first measurement."""
+        if not self.points or self.doel is None:
+            return self.GEEN_DATA
+        base = self.basis or self.points[0]
+        period, value = self.points[-1]
+        expected = charts.expected_value(base=base, target=self.doel, period=period)
+        if expected is None:
+            return self.GEEN_DATA
+        on_track = charts.on_track(
+            value=value, expected=expected, more_is_better=self.more_is_better
+        )
+        return self.OP_KOERS if on_track else self.ACHTER
+
+    @cached_property
+    def chart(self):
+        """Its course against its target (beleidsplan.charts.Chart, with the table)."""
+        return charts.course_chart(
+            title=self.naam, unit=self.eenheid, points=self.points, base=self.basis,
+            target=self.doel, more_is_better=self.more_is_better,
+        )
+
+
 @dataclass(eq=False)
 class Goal:
     """An SD or OD. ``children`` are an SD's ODs, ``acties`` its own actions."""
@@ -90,6 +179,8 @@ class Goal:
     # counted in its progress.
     zie_ook_acties: list[Action] = field(default_factory=list, repr=False)
     colour: str = ""  # CSS class of its SD's colour (static/css/site.css)
+    # Its indicators (an OD's; open data's ``indicatoren``, [] in versions without them).
+    indicatoren: list[IndicatorRef] = field(default_factory=list, repr=False)
     # acties.progress.GoalProgress, laid on by build_plan_progress
     progress: Any = field(default=None, repr=False)
     raw: dict = field(default_factory=dict, repr=False)  # its entry in the document
@@ -150,6 +241,7 @@ class Action:
     # Approved reports, oldest period first; the goals of ``zie_ook``.
     reports: list = field(default_factory=list, repr=False)
     zie_ook_goals: list[Goal] = field(default_factory=list, repr=False)
+    indicatoren: list[IndicatorRef] = field(default_factory=list, repr=False)
 
     @property
     def goal_code(self) -> str:
@@ -191,6 +283,8 @@ class PlanDocument:
         self.goals: dict[int, Goal] = {}
         self.by_code: dict[str, Goal] = {}
         self.actions: dict[int, Action] = {}  # in plan order
+        # Every indicator of the plan's goals and actions, in plan order.
+        self.indicators: list[IndicatorRef] = []
         self._by_actor: dict[int, list[Action]] = {}
         columns = bands = 0
         for entry in raw["doelstellingen"]:
@@ -225,6 +319,10 @@ class PlanDocument:
         )
         self.goals[goal.id] = goal
         self.by_code[goal.code] = goal
+        goal.indicatoren = [
+            IndicatorRef.from_dict(i, code=goal.code) for i in entry.get("indicatoren", ())
+        ]
+        self.indicators.extend(goal.indicatoren)
         for number, raw in enumerate(entry["acties"], start=1):
             spreiding, timing = raw["spreiding"], raw["timing"]
             action = Action(
@@ -240,6 +338,11 @@ class PlanDocument:
                 actoren=tuple(ActorRef(a["id"], a["naam"], a["rol"]) for a in raw["actoren"]),
                 voortgang=raw["voortgang"], goal=goal, number=number,
             )
+            action.indicatoren = [
+                IndicatorRef.from_dict(i, code=goal.code, action=action)
+                for i in raw.get("indicatoren", ())
+            ]
+            self.indicators.extend(action.indicatoren)
             goal.acties.append(action)
             self.actions[action.id] = action
         goal.children = [self._goal(child, parent=goal) for child in entry["doelstellingen"]]

@@ -24,7 +24,9 @@ and ``opgegaan_in`` / ``fusiedatum`` on municipalities so that a
 reader can add up a merged municipality's actions under the new one; ``herkomst`` on every
 goal and action: the goal or action of the previous plan it continues
 (``{"plan": id, "id": id}``), ``null`` when it continues none (versions published before
-this field was added lack it).
+this field was added lack it); ``indicatoren`` on every goal and action (``[]`` when it has
+none; versions published before this field was added lack it): each indicator with its
+base, target, direction and the measurements that count (``_indicatoren``).
 """
 
 from __future__ import annotations
@@ -32,12 +34,14 @@ from __future__ import annotations
 import json
 import unicodedata
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from django.utils import timezone
 
-from acties.models import Actie, ActieActor, Voortgangsrapport
+from acties.models import Actie, ActieActor, Indicator, Voortgangsrapport
+from acties.perioden import period_param
 from acties.progress import action_progress
 from actoren.models import Gemeente
 
@@ -90,10 +94,11 @@ def build_plan_document(plan: Beleidsplan, *, versie=None) -> dict[str, Any]:
     ``nummer``, ``naam`` and ``gepubliceerd_op``, as ``Planversie`` will have), or ``None``
     for the working state.
 
-    Seven queries, whatever the size of the plan (three when it has no actions): the goals,
+    Eight queries, whatever the size of the plan (four when it has no actions): the goals,
     the actions, their municipalities, their actors, their approved progress reports,
-    their "zie ook" links and the municipalities of the region. ``plan`` itself is not
-    read again.
+    their "zie ook" links, the municipalities of the region, and the indicators of goals
+    and actions with their measurements (one joined query). ``plan`` itself is not read
+    again.
 
     The top-level ``gemeenten`` are the municipalities of the plan's period: every
     municipality that had not merged into another before the plan started (merged ones
@@ -153,6 +158,8 @@ def build_plan_document(plan: Beleidsplan, *, versie=None) -> dict[str, Any]:
             if goal_id in position:
                 zie_ook.setdefault(actie_id, []).append(goal_id)
 
+    indicatoren_of = _indicatoren(plan)
+
     region = {
         g.pk: g for g in Gemeente.objects.huidig(op=date(plan.van_jaar, 1, 1))
     }
@@ -172,6 +179,7 @@ def build_plan_document(plan: Beleidsplan, *, versie=None) -> dict[str, Any]:
                 actie, gemeenten=places.get(pk, []), betrokkenen=betrokkenen.get(pk, []),
                 reports=reports.get(pk, []), zie_ook_codes=[code_of[g] for g in goal_ids],
                 vorig_plan_id=plan.vorig_plan_id,
+                indicatoren=indicatoren_of.get(("actie", pk), []),
             )
         )
 
@@ -197,6 +205,7 @@ def build_plan_document(plan: Beleidsplan, *, versie=None) -> dict[str, Any]:
         doc["doelstellingen"] = [goal_document(c) for c in children.get(goal["id"], [])]
         doc["acties"] = acties_of.get(goal["id"], [])
         doc["herkomst"] = _herkomst(plan.vorig_plan_id, goal["voortzetting_van_id"])
+        doc["indicatoren"] = indicatoren_of.get(("doelstelling", goal["id"]), [])
         return doc
 
     return {
@@ -223,6 +232,7 @@ def _actie(
     reports: list[Voortgangsrapport],
     zie_ook_codes: list[str],
     vorig_plan_id: int | None = None,
+    indicatoren: list[dict] | None = None,
 ) -> dict[str, Any]:
     """One action, from its row's values and its loaded links. No query."""
     if actie["alle_gemeenten"]:
@@ -256,7 +266,56 @@ def _actie(
         # ``peildatum``, or ``None`` when it has none.
         "voortgang": action_progress(reports).as_document(),
         "herkomst": _herkomst(vorig_plan_id, actie.get("voortzetting_van_id")),
+        "indicatoren": indicatoren or [],
     }
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    """A stored decimal as a JSON number: 240, 12.5 (never "240.00")."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _indicatoren(plan: Beleidsplan) -> dict[tuple[str, int], list[dict]]:
+    """The indicators of the plan's goals and actions, keyed ("doelstelling", id) or
+    ("actie", id), in their order, each with the measurements that count (coordinator
+    entered, or from an approved report) in time order. One query: indicators left-joined
+    to their measurements and those measurements' reports."""
+    rows = (
+        Indicator.objects.van_plan(plan)
+        .order_by("volgorde", "pk", "metingen__jaar", "metingen__halfjaar")
+        .values_list(
+            "id", "doelstelling_id", "actie_id", "naam", "eenheid", "basiswaarde",
+            "basisjaar", "streefwaarde", "streefjaar", "richting", "cumulatief",
+            "metingen__jaar", "metingen__halfjaar", "metingen__waarde",
+            "metingen__rapport_id", "metingen__rapport__fase",
+        )
+    )
+    approved = Voortgangsrapport.Fase.GOEDGEKEURD
+    by_id: dict[int, dict] = {}
+    result: dict[tuple[str, int], list[dict]] = {}
+    for (pk, doel_id, actie_id, naam, eenheid, basis, basisjaar, doel, doeljaar, richting,
+         cumulatief, jaar, halfjaar, waarde, rapport_id, fase) in rows:
+        doc = by_id.get(pk)
+        if doc is None:
+            doc = by_id[pk] = {
+                "id": pk,
+                "naam": naam,
+                "eenheid": eenheid,
+                "basis": {"waarde": _number(basis), "jaar": basisjaar},
+                "doel": {"waarde": _number(doel), "jaar": doeljaar},
+                "richting": richting,
+                "cumulatief": cumulatief,
+                "metingen": [],
+            }
+            key = ("actie", actie_id) if actie_id else ("doelstelling", doel_id)
+            result.setdefault(key, []).append(doc)
+        if jaar is not None and (rapport_id is None or fase == approved):
+            doc["metingen"].append(
+                {"periode": period_param((jaar, halfjaar)), "waarde": _number(waarde)}
+            )
+    return result
 
 
 def _herkomst(vorig_plan_id: int | None, pk: int | None) -> dict[str, int] | None:

@@ -126,7 +126,7 @@ def load_plan_progress(plan, *, document: dict | None = None, today: date | None
     version's document), or from the working state when it is ``None``.
 
     A fixed number of queries: three with a document (the approved reports, their
-    municipalities, all municipalities), plus build_plan_document's seven without one.
+    municipalities, all municipalities), plus build_plan_document's eight without one.
     Pages read the plan through beleidsplan.reading, which memoises this.
     """
     if document is None:

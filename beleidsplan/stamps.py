@@ -33,11 +33,12 @@ import threading
 from contextlib import contextmanager
 
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from mptt.signals import node_moved
 
-from acties.models import Actie, ActieActor, Voortgangsrapport
+from acties.models import Actie, ActieActor, Indicator, Meting, Voortgangsrapport
 from actoren.models import Actor, ContactPersoon, Gemeente
 
 from .models import Beleidsplan, Doelstelling, Herziening, Planversie, Wijzigingsvoorstel
@@ -59,8 +60,23 @@ def raise_for(instance) -> None:
         _raise_for_action(instance)
     elif isinstance(instance, ActieActor | Voortgangsrapport):
         plans.filter(doelstellingen__acties=instance.actie_id).raise_stamp()
+    elif isinstance(instance, Indicator):
+        _raise_for_indicator(instance.doelstelling_id, instance.actie_id)
+    elif isinstance(instance, Meting):
+        # The indicator's plan: through its goal or its action (issue 10).
+        plans.filter(
+            Q(doelstellingen__indicatoren=instance.indicator_id)
+            | Q(doelstellingen__acties__indicatoren=instance.indicator_id)
+        ).raise_stamp()
     elif isinstance(instance, Actor | Gemeente | ContactPersoon):
         plans.all().raise_stamp()
+
+
+def _raise_for_indicator(doelstelling_id, actie_id) -> None:
+    if doelstelling_id:
+        plans.filter(doelstellingen=doelstelling_id).raise_stamp()
+    elif actie_id:
+        plans.filter(doelstellingen__acties=actie_id).raise_stamp()
 
 
 def _raise_for_action(actie: Actie) -> None:
@@ -81,6 +97,8 @@ _WATCHED = (
     Actie,
     ActieActor,
     Voortgangsrapport,
+    Indicator,
+    Meting,
     Actor,
     ContactPersoon,
     Gemeente,

@@ -32,8 +32,8 @@ SCHEMA_PATH = Path(settings.BASE_DIR) / "docs" / "cultuurregio-plan-1.schema.jso
 REAL_FIXTURES = ["gemeenten", "actoren", "beleidsplan"]
 
 # build_plan_document: goals, actions, their municipalities, their actors, their
-# "zie ook" links, the municipalities of the region.
-EXPORT_QUERIES = 7
+# "zie ook" links, the municipalities of the region, the indicators with their measurements.
+EXPORT_QUERIES = 8
 
 
 def _closed(schema):
@@ -247,7 +247,7 @@ def test_goals_are_nested_sd_over_od_in_plan_order_with_codes(small_plan):
     sd1, sd2 = doc["doelstellingen"]
     assert list(sd1) == [
         "id", "soort", "code", "transversaal", "tagline", "formulering", "toelichting",
-        "spreiding", "doelstellingen", "acties", "herkomst",
+        "spreiding", "doelstellingen", "acties", "herkomst", "indicatoren",
     ]
     # A plan without a predecessor: every goal says it continues none.
     assert sd1["herkomst"] is None
@@ -259,7 +259,7 @@ def test_goals_are_nested_sd_over_od_in_plan_order_with_codes(small_plan):
     # As in the contract's example, an OD has no "transversaal".
     assert list(od) == [
         "id", "soort", "code", "tagline", "formulering", "toelichting", "spreiding",
-        "doelstellingen", "acties", "herkomst",
+        "doelstellingen", "acties", "herkomst", "indicatoren",
     ]
     assert (od["toelichting"], od["spreiding"]) == (None, None)
     assert (od["id"], od["soort"], od["doelstellingen"]) == (small_plan.netwerk.pk, "OD", [])
@@ -291,6 +291,7 @@ def test_action_fields(small_plan):
         ],
         "voortgang": None,
         "herkomst": None,
+        "indicatoren": [],
     }
 
 

@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from acties import perioden, services
-from acties.indicators import course_status, parse_value
+from acties.indicators import parse_value
 from acties.models import Indicator, Meting, Voortgangsrapport
+from beleidsplan.document import IndicatorRef
 
 from .factories import make_actie, make_gemeente, make_od, make_plan, make_sd
 
@@ -144,16 +145,33 @@ def test_one_measurement_per_indicator_and_period(site):
 # --- The on-track rule ----------------------------------------------------------------------
 
 
+def indicator_ref(metingen, *, richting="meer", basis=100, doel=500, cumulatief=False):
+    return IndicatorRef.from_dict({
+        "id": 1, "naam": "Deelnemers", "eenheid": "deelnemers",
+        "basis": {"waarde": basis, "jaar": 2020}, "doel": {"waarde": doel, "jaar": 2025},
+        "richting": richting, "cumulatief": cumulatief,
+        "metingen": [{"periode": p, "waarde": w} for p, w in metingen],
+    }, code="SD1-OD1")
+
+
 def test_on_track_is_at_least_the_straight_line_from_base_to_target():
-    line = {"base": Decimal(100), "base_year": 2020, "target": Decimal(500),
-            "target_year": 2025, "more_is_better": True}
-    # At 2022 the line is at 260.
-    assert course_status(points=[(2022, Decimal(260))], **line) == "op_koers"
-    assert course_status(points=[(2022, Decimal(259))], **line) == "achter"
-    assert course_status(points=[], **line) == "geen_data"
-    less = {**line, "base": Decimal(500), "target": Decimal(100), "more_is_better": False}
-    assert course_status(points=[(2022, Decimal(340))], **less) == "op_koers"
-    assert course_status(points=[(2022, Decimal(341))], **less) == "achter"
+    # From 100 in 2020 to 500 in 2025: the line is at 260 in 2022.
+    assert indicator_ref([("2022", 260)]).status == "op_koers"
+    assert indicator_ref([("2021", 400), ("2022", 259)]).status == "achter"
+    assert indicator_ref([]).status == "geen_data"
+    # Less is better, mirrored: from 500 to 100, at most 340 in 2022.
+    assert indicator_ref([("2022", 340)], richting="minder", basis=500, doel=100).status == (
+        "op_koers"
+    )
+    assert indicator_ref([("2022", 341)], richting="minder", basis=500, doel=100).status == (
+        "achter"
+    )
+
+
+def test_a_cumulative_indicator_adds_its_periods_up():
+    ref = indicator_ref([("2021", 100), ("2022", 150)], basis=0, cumulatief=True)
+    assert ref.points == [("2021", 100.0), ("2022", 250.0)]
+    assert ref.status == "op_koers"  # the line is at 200 in 2022
 
 
 # --- The partner's report -------------------------------------------------------------------
@@ -261,3 +279,49 @@ def test_report_form_runs_a_fixed_number_of_queries(client, partner_a, site):
             Meting.objects.create(indicator=indicator, jaar=jaar, waarde=Decimal(n))
 
     assert _queries_of(client, url) == small
+
+
+# --- Open data ------------------------------------------------------------------------------
+
+
+def test_open_data_has_indicators_with_counted_measurements_and_validates(
+    partner_a, coordinator, site
+):
+    from beleidsplan.export import build_plan_document
+
+    from .test_export import all_actions, all_goals, assert_valid
+
+    od_indicator = make_indicator(doelstelling=site.od, naam="Gemeenten met UiTPAS",
+                                  eenheid="gemeenten", basiswaarde=None, basisjaar=None,
+                                  streefwaarde=Decimal(15), streefjaar=2025)
+    Meting.objects.create(indicator=od_indicator, jaar=2021, waarde=Decimal("7.5"))
+    Meting.objects.create(indicator=site.indicator, jaar=2021, waarde=Decimal(240))
+    rapport = services.save_report(
+        actie=site.actie_a, user=partner_a, submit=True,
+        data={"jaar": 2022, "status": "lopend", "metingen": {site.indicator.pk: "310"}},
+    )
+
+    doc = build_plan_document(site.plan)
+    assert_valid(doc)
+    action = next(a for a in all_actions(doc) if a["id"] == site.actie_a.pk)
+    assert action["indicatoren"] == [{
+        "id": site.indicator.pk, "naam": "Deelnemers aan de voorleesweek",
+        "eenheid": "deelnemers", "basis": {"waarde": 100, "jaar": 2020},
+        "doel": {"waarde": 500, "jaar": 2025}, "richting": "meer", "cumulatief": False,
+        # The submitted report's 310 does not count yet.
+        "metingen": [{"periode": "2021", "waarde": 240}],
+    }]
+    od = next(g for g in all_goals(doc) if g["id"] == site.od.pk)
+    assert od["indicatoren"][0]["basis"] == {"waarde": None, "jaar": None}
+    assert od["indicatoren"][0]["metingen"] == [{"periode": "2021", "waarde": 7.5}]
+    assert all(g["indicatoren"] == [] for g in all_goals(doc) if g["id"] != site.od.pk)
+    other = next(a for a in all_actions(doc) if a["id"] == site.actie_b.pk)
+    assert other["indicatoren"] == []
+
+    services.approve_report(rapport=rapport, user=coordinator)
+
+    action = next(a for a in all_actions(build_plan_document(site.plan))
+                  if a["id"] == site.actie_a.pk)
+    assert action["indicatoren"][0]["metingen"] == [
+        {"periode": "2021", "waarde": 240}, {"periode": "2022", "waarde": 310},
+    ]

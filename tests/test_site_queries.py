@@ -35,11 +35,12 @@ S = Voortgangsrapport.Status
 # session, user and groups); the model comes from the memo, big content from the cache.
 EXPECTED = {
     # + for insiders: the plans' versions and open revision rounds
-    "home": ((5, 1), (16, 6)),
-    "plan": ((5, 1), (14, 4)),
-    "plan_filtered": ((5, 1), (14, 4)),
-    "doelstelling": ((5, 1), (14, 4)),
-    "spreiding": ((5, 1), (14, 4)),
+    # Insiders one more since the working state's document reads the indicators (issue 10).
+    "home": ((5, 1), (17, 6)),
+    "plan": ((5, 1), (15, 4)),
+    "plan_filtered": ((5, 1), (15, 4)),
+    "doelstelling": ((5, 1), (15, 4)),
+    "spreiding": ((5, 1), (15, 4)),
 }
 
 
