@@ -174,10 +174,19 @@ def course_chart(*, title: str, unit: str, points: list[tuple[str, float]],
     high, step = _nice_max(max([0.0, *values]) - low)
     high += low
 
+    # Periods that name a year lie on a time scale (2019, 2021, 2022: a wider gap before
+    # 2021); otherwise the labels are spaced evenly, in order.
+    times = [_period_position(label) for label in labels]
+    if None in times or len(set(times)) < len(times):
+        times = [float(i) for i in range(len(labels))]
+    inner = 18  # keeps the first and last points off the axis labels
+
     def x_of(label: str) -> float:
-        if len(labels) <= 1:
+        first, last = times[0], times[-1]
+        if last == first:
             return left + plot_w / 2
-        return left + plot_w * labels.index(label) / (len(labels) - 1)
+        at = times[labels.index(label)]
+        return left + inner + (plot_w - 2 * inner) * (at - first) / (last - first)
 
     def y_of(value: float) -> float:
         return top + plot_h * (1 - (value - low) / (high - low))
@@ -215,7 +224,8 @@ def course_chart(*, title: str, unit: str, points: list[tuple[str, float]],
         bx, by = x_of(base[0]), y_of(base[1])
         body.append(f'<circle class="chart-base" cx="{_c(bx)}" cy="{_c(by)}" r="5" '
                     f'fill="{WHITE}" stroke="{ACCENT}" stroke-width="2.5"/>')
-        body.append(_text(bx, by - 10, _("base"), size=10, cls="chart-base-label"))
+        body.append(_text(bx + 7, by - 8, _("base"), anchor="start", size=10,
+                          cls="chart-base-label"))
     for period, value in points:
         body.append(f'<circle class="chart-point" cx="{_c(x_of(period))}" '
                     f'cy="{_c(y_of(value))}" r="4.5" fill="{ACCENT}"/>')

@@ -376,3 +376,15 @@ def test_the_annual_report_page_and_pdf_have_the_same_pictures(client, coordinat
     for chart in (report.status_chart, report.reports_chart):
         assert chart.title in text
         assert " ".join(chart.rows[-1]) in text  # the table, unfolded
+
+
+def test_years_lie_on_a_time_scale_and_other_labels_evenly():
+    def xs(chart):
+        root = svg_of(chart)
+        return [float(c.get("cx")) for c in root.iter(f"{SVG}circle")]
+
+    base, p2021, p2022 = xs(course(points=[("2021", 150.0), ("2022", 200.0)]))
+    assert p2021 - base == pytest.approx(2 * (p2022 - p2021), abs=0.3)  # two years
+    first, second, third = xs(course(points=[("voorjaar", 1.0), ("zomer", 2.0),
+                                             ("herfst", 3.0)], base=None, target=None))
+    assert second - first == pytest.approx(third - second, abs=0.2)
