@@ -459,14 +459,16 @@ def tile_map(*, title: str, tiles: Sequence[Tile]) -> Chart:
     body.append(_text(margin, y + 11, _("actions planned:"), anchor="start", size=10))
     x = margin + 100
     for index, colour in enumerate(TILE_STEPS):
-        low_n = 0 if index == 0 else (high * (index - 1)) // 4 + 1
-        high_n = 0 if index == 0 else (high * index + 3) // 4
-        if index and low_n > high_n:
+        # The numbers this colour stands for, by the tiles' own rule.
+        numbers = [n for n in range(high + 1) if _tile_step(n, high) == index]
+        if not numbers:
             continue
+        low_n, high_n = numbers[0], numbers[-1]
         label = fmt(low_n) if low_n == high_n else f"{fmt(low_n)}-{fmt(high_n)}"
         body.append(f'<rect class="chart-swatch" x="{x}" y="{y + 2}" width="12" height="12" '
                     f'fill="{colour}" stroke="{MUTED}" stroke-width="0.75"/>')
-        body.append(_text(x + 16, y + 12, label, anchor="start", size=10))
+        body.append(_text(x + 16, y + 12, label, anchor="start", size=10,
+                          cls="chart-legend-step"))
         x += 24 + 7 * len(label)
     body.append(_text(margin, y + 28, _("on a tile: planned / realised actions"),
                       anchor="start", size=10))

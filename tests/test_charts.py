@@ -388,3 +388,15 @@ def test_years_lie_on_a_time_scale_and_other_labels_evenly():
     first, second, third = xs(course(points=[("voorjaar", 1.0), ("zomer", 2.0),
                                              ("herfst", 3.0)], base=None, target=None))
     assert second - first == pytest.approx(third - second, abs=0.2)
+
+
+def test_the_tile_legend_names_the_numbers_of_each_colour_as_the_tiles_have_them():
+    chart = tile_map(title="t", tiles=[Tile(f"G{n}", 0, n, n, 0) for n in (0, 5, 20, 21, 79)])
+
+    root = svg_of(chart)
+    assert texts(root, "chart-legend-step") == ["0", "1-19", "20-39", "40-59", "60-79"]
+    fills = {t.get("data-name"): t.find(f"{SVG}rect").get("fill")
+             for t in of_class(root, "chart-tile", "g")}
+    assert fills["G0"] == charts.TILE_STEPS[0] and fills["G5"] == charts.TILE_STEPS[1]
+    assert fills["G20"] == fills["G21"] == charts.TILE_STEPS[2]
+    assert fills["G79"] == charts.TILE_STEPS[4]
