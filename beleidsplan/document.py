@@ -351,6 +351,14 @@ class PlanDocument:
     # --- Lookups (no query) ------------------------------------------------------------
 
     @property
+    def indicator_counts(self) -> dict[str, int]:
+        """How many indicators are on course, behind, without data (the progress page)."""
+        counts = {IndicatorRef.OP_KOERS: 0, IndicatorRef.ACHTER: 0, IndicatorRef.GEEN_DATA: 0}
+        for indicator in self.indicators:
+            counts[indicator.status] += 1
+        return counts
+
+    @property
     def id(self) -> int:
         return self.plan["id"]
 

@@ -325,3 +325,114 @@ def test_open_data_has_indicators_with_counted_measurements_and_validates(
     assert action["indicatoren"][0]["metingen"] == [
         {"periode": "2021", "waarde": 240}, {"periode": "2022", "waarde": 310},
     ]
+
+
+# --- Pages ----------------------------------------------------------------------------------
+
+
+def chart_table_rows(text: str, indicator_id: int) -> list[list[str]]:
+    """The rows of the chart's table of one indicator on a page: [period, value, ...]."""
+    import re
+
+    block = text.split(f'id="indicator-{indicator_id}"', 1)[1].split("</figure>", 1)[0]
+    body = block.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
+        rows.append([re.sub(r"<[^>]+>", "", cell).strip()
+                     for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)])
+    return rows
+
+
+@pytest.fixture
+def measured(site, partner_a, coordinator):
+    """240 entered by the coordinator for 2021, 310 reported for 2022 and approved; an OD
+    indicator without values."""
+    Meting.objects.create(indicator=site.indicator, jaar=2021, waarde=Decimal(240),
+                          ingevoerd_door=coordinator)
+    rapport = services.save_report(
+        actie=site.actie_a, user=partner_a, submit=True,
+        data={"jaar": 2022, "status": "lopend", "metingen": {site.indicator.pk: "310"}},
+    )
+    services.approve_report(rapport=rapport, user=coordinator)
+    site.od_indicator = make_indicator(doelstelling=site.od, naam="Gemeenten met UiTPAS",
+                                       eenheid="gemeenten", streefwaarde=Decimal(15))
+    return site
+
+
+def test_action_page_shows_the_chart_table_with_the_numbers_of_the_open_data(
+    client, stuurgroeplid, measured
+):
+    from beleidsplan.export import build_plan_document
+
+    from .test_export import all_actions
+
+    client.force_login(stuurgroeplid)
+    text = client.get(reverse("plan:actie", args=[measured.actie_a.pk])).content.decode()
+
+    assert "Deelnemers aan de voorleesweek" in text
+    rows = chart_table_rows(text, measured.indicator.pk)
+    data = next(a for a in all_actions(build_plan_document(measured.plan))
+                if a["id"] == measured.actie_a.pk)["indicatoren"][0]
+    shown = {row[0]: row[1] for row in rows}
+    for meting in data["metingen"]:
+        assert shown[meting["periode"]].startswith(str(meting["waarde"]))
+    assert shown[str(data["doel"]["jaar"])].startswith("500")
+    assert "Op koers naar het doel" in text  # 310 in 2022 is above the line (260)
+
+
+def test_od_page_shows_its_indicators(client, stuurgroeplid, measured):
+    client.force_login(stuurgroeplid)
+    text = client.get(
+        reverse("plan:doelstelling", args=[measured.plan.pk, measured.od.pk])
+    ).content.decode()
+
+    assert "Gemeenten met UiTPAS" in text
+    assert "Nog geen gegevens" in text
+
+
+def test_unapproved_value_is_not_on_the_pages(client, stuurgroeplid, partner_a, site):
+    services.save_report(
+        actie=site.actie_a, user=partner_a, submit=True,
+        data={"jaar": 2022, "status": "lopend", "metingen": {site.indicator.pk: "777"}},
+    )
+    client.force_login(stuurgroeplid)
+    text = client.get(reverse("plan:actie", args=[site.actie_a.pk])).content.decode()
+
+    assert "Deelnemers aan de voorleesweek" in text
+    assert "777" not in text
+
+
+def test_progress_page_lists_every_indicator_with_counts(client, stuurgroeplid, measured):
+    client.force_login(stuurgroeplid)
+    text = client.get(reverse("plan:voortgang", args=[measured.plan.pk])).content.decode()
+
+    assert "1 op koers, 0 achter, 1 nog zonder gegevens." in text
+    assert "Gemeenten met UiTPAS" in text
+
+
+def _grow(site, n: int) -> None:
+    for i in range(n):
+        actie = make_actie(site.od, f"Extra actie {i}")
+        make_indicator(doelstelling=site.od, naam=f"OD-indicator {i}")
+        indicator = make_indicator(actie=actie, naam=f"Actie-indicator {i}")
+        for jaar in (2020, 2021, 2022):
+            Meting.objects.create(indicator=indicator, jaar=jaar, waarde=Decimal(jaar - 2000))
+
+
+@pytest.mark.parametrize("page", ["voortgang", "actie"])
+def test_pages_with_indicators_run_a_fixed_number_of_queries(client, stuurgroeplid, measured,
+                                                              page):
+    from .queries import cold, warm
+
+    client.force_login(stuurgroeplid)
+
+    def url():
+        if page == "voortgang":
+            return reverse("plan:voortgang", args=[measured.plan.pk])
+        return reverse("plan:actie", args=[measured.actie_a.pk])
+
+    small = (cold(client, url()), warm(client, url()))
+    _grow(measured, 8)
+    large = (cold(client, url()), warm(client, url()))
+
+    assert large == small
