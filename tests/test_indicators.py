@@ -436,3 +436,85 @@ def test_pages_with_indicators_run_a_fixed_number_of_queries(client, stuurgroepl
     large = (cold(client, url()), warm(client, url()))
 
     assert large == small
+
+
+# --- The coordinator in the admin -----------------------------------------------------------
+
+
+def indicator_form(indicator, **metingen) -> dict:
+    data = {
+        "doelstelling": indicator.doelstelling_id or "", "actie": indicator.actie_id or "",
+        "naam": indicator.naam, "eenheid": indicator.eenheid, "richting": indicator.richting,
+        "basiswaarde": indicator.basiswaarde or "", "basisjaar": indicator.basisjaar or "",
+        "streefwaarde": indicator.streefwaarde, "streefjaar": indicator.streefjaar,
+        "rapporteur": "", "volgorde": 0,
+        "metingen-TOTAL_FORMS": "0", "metingen-INITIAL_FORMS": "0",
+    }
+    data.update(metingen)
+    return data
+
+
+def test_coordinator_corrects_a_value_with_history(coordinator_client, coordinator, partner_a,
+                                                   site):
+    rapport = services.save_report(
+        actie=site.actie_a, user=partner_a, submit=True,
+        data={"jaar": 2022, "status": "lopend", "metingen": {site.indicator.pk: "310"}},
+    )
+    services.approve_report(rapport=rapport, user=coordinator)
+    meting = Meting.objects.get()
+    url = reverse("admin:acties_indicator_change", args=[site.indicator.pk])
+    assert "310" in coordinator_client.get(url).content.decode()
+
+    response = coordinator_client.post(url, indicator_form(site.indicator, **{
+        "metingen-TOTAL_FORMS": "2", "metingen-INITIAL_FORMS": "1",
+        "metingen-0-id": meting.pk, "metingen-0-indicator": site.indicator.pk,
+        "metingen-0-jaar": "2022", "metingen-0-halfjaar": "0", "metingen-0-waarde": "301",
+        "metingen-1-indicator": site.indicator.pk,
+        "metingen-1-jaar": "2021", "metingen-1-halfjaar": "0",
+        "metingen-1-waarde": "250 deelnemers",
+    }))
+
+    assert response.status_code == 302
+    meting.refresh_from_db()
+    assert meting.waarde == Decimal(301)
+    assert meting.telt  # still linked to its approved report
+    entered = Meting.objects.get(jaar=2021)
+    assert (entered.waarde, entered.rapport, entered.ingevoerd_door) == (
+        Decimal(250), None, coordinator
+    )
+    assert entered.telt
+    history = list(meting.history.order_by("history_date"))
+    assert [h.waarde for h in history] == [Decimal(310), Decimal(301)]
+    assert history[-1].history_user == coordinator
+
+
+def test_coordinator_value_with_another_unit_is_refused(coordinator_client, site):
+    url = reverse("admin:acties_indicator_change", args=[site.indicator.pk])
+
+    response = coordinator_client.post(url, indicator_form(site.indicator, **{
+        "metingen-TOTAL_FORMS": "1", "metingen-1-indicator": site.indicator.pk,
+        "metingen-0-jaar": "2021", "metingen-0-halfjaar": "0", "metingen-0-waarde": "300 euro",
+    }))
+
+    assert response.status_code == 200
+    assert "telt in deelnemers, niet in “euro”" in response.content.decode()
+    assert not Meting.objects.exists()
+
+
+def test_coordinator_period_outside_the_plan_is_refused(coordinator_client, site):
+    url = reverse("admin:acties_indicator_change", args=[site.indicator.pk])
+
+    response = coordinator_client.post(url, indicator_form(site.indicator, **{
+        "metingen-TOTAL_FORMS": "1",
+        "metingen-0-jaar": "2031", "metingen-0-halfjaar": "0", "metingen-0-waarde": "5",
+    }))
+
+    assert response.status_code == 200
+    assert "2031 valt buiten de planperiode 2020-2025." in response.content.decode()
+    assert not Meting.objects.exists()
+
+
+def test_partner_cannot_open_the_indicator_admin(client, partner_a, site):
+    client.force_login(partner_a)
+    response = client.get(reverse("admin:acties_indicator_change", args=[site.indicator.pk]))
+    assert response.status_code == 302
