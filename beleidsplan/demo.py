@@ -94,6 +94,8 @@ def load_demo() -> tuple[bool, list[DemoAccount]]:
         from beleidsplan.seed_revision import load_seed_revision
 
         coordinator = User.objects.get(username=DEMO_ACCOUNTS[0].username)
+        # Before the versions are published: the indicators are part of them.
+        _demo_indicators(coordinator)
         for plan in Beleidsplan.objects.all():
             load_seed_revision(plan=plan, user=coordinator)
         _demo_reports(coordinator)
@@ -136,6 +138,58 @@ def _demo_next_plan(coordinator) -> None:
         goal._history_user = coordinator
         goal._change_reason = "Herformulering voor het plan 2027-2032"
         goal.save()
+
+
+# Indicators (issue 10): (words in the action's description, or None for the goal of the
+# action named in "od_of"), name, unit, base, base year, target, target year, cumulative,
+# on the home page.
+DEMO_INDICATORS = [
+    {"actie": "Boekenstoet", "naam": "Kinderen op de voorleesnamiddagen", "eenheid": "kinderen",
+     "basiswaarde": 0, "basisjaar": 2020, "streefwaarde": 1000, "streefjaar": 2025,
+     "cumulatief": True, "op_home": True},
+    {"actie": "regionaal collectie", "naam": "Uitleningen tussen de bibliotheken",
+     "eenheid": "uitleningen", "basiswaarde": 500, "basisjaar": 2020, "streefwaarde": 3000,
+     "streefjaar": 2025, "cumulatief": False, "op_home": False},
+    {"od_of": "gemeenschappelijk dienstreglement",
+     "naam": "Gemeenten met het gezamenlijke bibliotheekreglement", "eenheid": "gemeenten",
+     "basiswaarde": 0, "basisjaar": 2020, "streefwaarde": 15, "streefjaar": 2023,
+     "cumulatief": False, "op_home": True},
+]
+# Values the demo partner reports with the reports below: (words, year) -> value of the
+# action's first indicator. The coordinator enters the OD's values in the admin.
+DEMO_INDICATOR_VALUES = {("Boekenstoet", 2021): "240", ("regionaal collectie", 2022): "1.250",
+                         ("Boekenstoet", 2022): "310"}
+DEMO_COORDINATOR_VALUES = [(2021, 9), (2022, 15)]
+
+
+def _demo_indicators(coordinator) -> None:
+    """A few indicators on the seed's plan, as the coordinator makes them in the admin
+    (validated, audited); the OD's values entered by the coordinator."""
+    from acties.models import Actie, Indicator, Meting
+
+    regiobib = Actor.objects.filter(naam=DEMO_PARTNER_ACTOR).first()
+    for volgorde, spec in enumerate(DEMO_INDICATORS):
+        spec = dict(spec)
+        on_action = "actie" in spec
+        words = spec.pop("actie") if on_action else spec.pop("od_of")
+        actie = Actie.objects.filter(omschrijving__icontains=words).order_by("pk").first()
+        if actie is None:
+            continue
+        indicator = Indicator(rapporteur=regiobib, volgorde=volgorde, **spec)
+        if on_action:
+            indicator.actie = actie
+        else:
+            indicator.doelstelling = actie.doelstelling
+        indicator.full_clean()
+        indicator._history_user = coordinator
+        indicator.save()
+        if indicator.doelstelling_id:
+            for jaar, waarde in DEMO_COORDINATOR_VALUES:
+                meting = Meting(indicator=indicator, jaar=jaar, waarde=waarde,
+                                ingevoerd_door=coordinator)
+                meting.full_clean()
+                meting._history_user = coordinator
+                meting.save()
 
 
 # (words in the action's description, year, status, percentage, what was done, stage)
@@ -198,6 +252,9 @@ def _make_demo_reports(coordinator) -> None:
         if actie is None:
             continue
         actie.actoren.add(actor, through_defaults={"rol": "trekker"})
+        value = DEMO_INDICATOR_VALUES.get((words, jaar))
+        first = actie.indicatoren.order_by("volgorde", "pk").first()
+        metingen = {first.pk: value} if value is not None and first is not None else {}
         rapport = services.save_report(
             actie=actie,
             user=partner,
@@ -208,6 +265,7 @@ def _make_demo_reports(coordinator) -> None:
                 "status": status,
                 "percentage": percentage,
                 "wat_gedaan": text,
+                "metingen": metingen,
             },
         )
         if stage == "goedgekeurd":

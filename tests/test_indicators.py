@@ -518,3 +518,32 @@ def test_partner_cannot_open_the_indicator_admin(client, partner_a, site):
     client.force_login(partner_a)
     response = client.get(reverse("admin:acties_indicator_change", args=[site.indicator.pk]))
     assert response.status_code == 302
+
+
+# --- Demo data ------------------------------------------------------------------------------
+
+
+def test_demo_has_indicators_with_values_through_the_real_workflow(settings):
+    from beleidsplan.demo import load_demo
+    from beleidsplan.export import build_plan_document
+    from beleidsplan.models import Beleidsplan
+
+    from .test_export import all_actions, all_goals, assert_valid
+
+    settings.DEBUG = True
+    load_demo()
+
+    plan = Beleidsplan.objects.get(vorig_plan__isnull=True)
+    assert Indicator.objects.van_plan(plan).count() == 3
+    reported = Meting.objects.filter(rapport__isnull=False)
+    # Reported by the demo partner: two approved, one waiting for review.
+    assert sorted(m.rapport.fase for m in reported) == [Fase.GOEDGEKEURD, Fase.GOEDGEKEURD,
+                                                         Fase.INGEDIEND]
+    assert {m.ingevoerd_door.username for m in reported} == {"partner"}
+    doc = build_plan_document(plan)
+    assert_valid(doc)
+    counted = [m for a in all_actions(doc) for i in a["indicatoren"] for m in i["metingen"]]
+    assert sorted(m["waarde"] for m in counted) == [240, 1250]
+    od_values = [m["waarde"] for g in all_goals(doc) for i in g["indicatoren"]
+                 for m in i["metingen"]]
+    assert od_values == [9, 15]
