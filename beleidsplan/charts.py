@@ -412,11 +412,18 @@ def tile_map(*, title: str, tiles: Sequence[Tile]) -> Chart:
     """A tile per municipality on a small grid that resembles the region (rows and columns
     are the region's own data), coloured by the number of actions planned there, with the
     numbers planned / realised on the tile; a merged municipality names the ones it merged.
-    Tiles without a place follow in a row under the grid. The table: municipality,
-    planned, realised (and what it merged). No query."""
+    Tiles without a place, or on a place already taken, follow in a row under the grid.
+    The table: municipality, planned, realised (and what it merged). No query."""
     size, gap, margin, legend_h = 96, 6, 4, 34
-    placed = [t for t in tiles if t.row is not None and t.column is not None]
-    loose = [t for t in tiles if t.row is None or t.column is None]
+    placed, loose, taken = [], [], set()
+    for tile in tiles:
+        # Two municipalities on one place (a new one on the place of one it merges, before
+        # the merger): the second goes under the grid rather than hide the first.
+        if tile.row is None or tile.column is None or (tile.row, tile.column) in taken:
+            loose.append(tile)
+        else:
+            taken.add((tile.row, tile.column))
+            placed.append(tile)
     min_row = min((t.row for t in placed), default=0)
     min_col = min((t.column for t in placed), default=0)
     rows_used = (max((t.row for t in placed), default=-1) - min_row + 1) if placed else 0

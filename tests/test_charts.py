@@ -400,3 +400,13 @@ def test_the_tile_legend_names_the_numbers_of_each_colour_as_the_tiles_have_them
     assert fills["G0"] == charts.TILE_STEPS[0] and fills["G5"] == charts.TILE_STEPS[1]
     assert fills["G20"] == fills["G21"] == charts.TILE_STEPS[2]
     assert fills["G79"] == charts.TILE_STEPS[4]
+
+
+def test_a_tile_on_a_place_already_taken_goes_under_the_grid():
+    chart = tile_map(title="t", tiles=[Tile("Gooik", 2, 1, 3, 1), Tile("Pajottegem", 2, 1, 0, 0),
+                                       Tile("Lennik", 2, 2, 4, 0)])
+
+    rects = {t.get("data-name"): t.find(f"{SVG}rect")
+             for t in of_class(svg_of(chart), "chart-tile", "g")}
+    assert float(rects["Pajottegem"].get("y")) > float(rects["Gooik"].get("y"))
+    assert rects["Gooik"].get("y") == rects["Lennik"].get("y")
