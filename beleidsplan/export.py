@@ -270,7 +270,7 @@ def _actie(
     }
 
 
-def _number(value: Decimal | None) -> int | float | None:
+def number_value(value: Decimal | None) -> int | float | None:
     """A stored decimal as a JSON number: 240, 12.5 (never "240.00")."""
     if value is None:
         return None
@@ -303,8 +303,8 @@ def _indicatoren(plan: Beleidsplan) -> dict[tuple[str, int], list[dict]]:
                 "id": pk,
                 "naam": naam,
                 "eenheid": eenheid,
-                "basis": {"waarde": _number(basis), "jaar": basisjaar},
-                "doel": {"waarde": _number(doel), "jaar": doeljaar},
+                "basis": {"waarde": number_value(basis), "jaar": basisjaar},
+                "doel": {"waarde": number_value(doel), "jaar": doeljaar},
                 "richting": richting,
                 "cumulatief": cumulatief,
                 "metingen": [],
@@ -313,7 +313,7 @@ def _indicatoren(plan: Beleidsplan) -> dict[tuple[str, int], list[dict]]:
             result.setdefault(key, []).append(doc)
         if jaar is not None and (rapport_id is None or fase == approved):
             doc["metingen"].append(
-                {"periode": period_param((jaar, halfjaar)), "waarde": _number(waarde)}
+                {"periode": period_param((jaar, halfjaar)), "waarde": number_value(waarde)}
             )
     return result
 

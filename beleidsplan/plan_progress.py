@@ -15,7 +15,8 @@ from datetime import date
 
 from django.utils import timezone
 
-from acties.models import Voortgangsrapport
+from acties.models import Meting, Voortgangsrapport
+from acties.perioden import period_param
 from acties.progress import (
     GoalProgress,
     Reach,
@@ -28,8 +29,8 @@ from acties.progress import (
 )
 from actoren.models import Gemeente
 
-from .document import Action, Goal, PlanDocument
-from .export import build_plan_document
+from .document import Action, Goal, MetingRef, PlanDocument
+from .export import build_plan_document, number_value
 
 
 @dataclass
@@ -121,17 +122,39 @@ def build_plan_progress(
     )
 
 
+def refresh_measurements(document: PlanDocument) -> None:
+    """Lay the values that count now on the indicators of a published version's document:
+    the indicators are as published, their values as approved since (as progress is).
+    One query."""
+    by_indicator: dict[int, list[MetingRef]] = {i.id: [] for i in document.indicators}
+    rows = (
+        Meting.objects.telt()
+        .filter(indicator_id__in=list(by_indicator))
+        .order_by("indicator_id", "jaar", "halfjaar")
+        .values_list("indicator_id", "jaar", "halfjaar", "waarde")
+    )
+    for indicator_id, jaar, halfjaar, waarde in rows:
+        by_indicator[indicator_id].append(
+            MetingRef(period_param((jaar, halfjaar)), number_value(waarde))
+        )
+    for indicator in document.indicators:
+        indicator.metingen = tuple(by_indicator[indicator.id])
+
+
 def load_plan_progress(plan, *, document: dict | None = None, today: date | None = None):
     """Load and build the progress of ``plan``: from ``document`` (a stored published
     version's document), or from the working state when it is ``None``.
 
     A fixed number of queries: three with a document (the approved reports, their
-    municipalities, all municipalities), plus build_plan_document's eight without one.
+    municipalities, all municipalities), plus build_plan_document's eight without one;
+    one more for a published version with indicators (their values that count now).
     Pages read the plan through beleidsplan.reading, which memoises this.
     """
     if document is None:
         document = build_plan_document(plan)
     typed = PlanDocument.from_dict(document)
+    if document.get("versie") is not None and typed.indicators:
+        refresh_measurements(typed)
     reports = list(approved_reports(typed.actions)) if typed.actions else []
     gemeenten = list(Gemeente.objects.all())
     return build_plan_progress(typed, reports, gemeenten, today=today)

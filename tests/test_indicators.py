@@ -547,3 +547,29 @@ def test_demo_has_indicators_with_values_through_the_real_workflow(settings):
     od_values = [m["waarde"] for g in all_goals(doc) for i in g["indicatoren"]
                  for m in i["metingen"]]
     assert od_values == [9, 15]
+
+
+def test_public_sees_the_published_indicators_with_values_approved_since(
+    client, partner_a, coordinator, site
+):
+    from beleidsplan.services import publish_version
+
+    publish_version(plan=site.plan, naam="Versie met indicator", user=coordinator)
+    # Added after publishing: not public until the next version.
+    make_indicator(actie=site.actie_a, naam="Niet gepubliceerde indicator")
+    url = reverse("plan:actie", args=[site.actie_a.pk])
+    text = client.get(url).content.decode()
+    assert "Deelnemers aan de voorleesweek" in text
+    assert "Nog geen gegevens" in text
+
+    rapport = services.save_report(
+        actie=site.actie_a, user=partner_a, submit=True,
+        data={"jaar": 2022, "status": "lopend", "metingen": {site.indicator.pk: "310"}},
+    )
+    assert "310" not in client.get(url).content.decode()
+    services.approve_report(rapport=rapport, user=coordinator)
+
+    text = client.get(url).content.decode()
+    assert any(row[0] == "2022" and row[1].startswith("310")
+               for row in chart_table_rows(text, site.indicator.pk))
+    assert "Niet gepubliceerde indicator" not in text
