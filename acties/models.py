@@ -492,6 +492,12 @@ class Indicator(models.Model):
                 "An indicator belongs to an operational goal (OD), not to an SD."
             )
         plan = self.plan() if not errors else None
+        if plan is not None and plan.afgesloten_op is not None:
+            # A closed plan is read-only (as its goals and actions): every admin form runs
+            # this.
+            raise ValidationError(
+                gettext("The policy plan of this indicator is closed: it cannot change.")
+            )
         if plan is not None:
             for field in ("basisjaar", "streefjaar"):
                 year = getattr(self, field)
@@ -585,6 +591,10 @@ class Meting(models.Model):
             from .perioden import check_period  # perioden imports this module
 
             plan = self.indicator.plan()
+            if plan is not None and plan.afgesloten_op is not None:
+                raise ValidationError(
+                    gettext("The policy plan of this indicator is closed: it cannot change.")
+                )
             if plan is not None:
                 try:
                     check_period(plan, (self.jaar, self.halfjaar or 0))

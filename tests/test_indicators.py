@@ -573,3 +573,16 @@ def test_public_sees_the_published_indicators_with_values_approved_since(
     assert any(row[0] == "2022" and row[1].startswith("310")
                for row in chart_table_rows(text, site.indicator.pk))
     assert "Niet gepubliceerde indicator" not in text
+
+
+def test_a_closed_plan_refuses_new_indicators_and_values(site):
+    from django.utils import timezone
+
+    site.plan.afgesloten_op = timezone.now()
+    site.plan.save()
+
+    with pytest.raises(ValidationError) as error:
+        make_indicator(actie=site.actie_a, naam="Te laat")
+    assert "afgesloten" in error.value.messages[0]
+    with pytest.raises(ValidationError):
+        Meting(indicator=site.indicator, jaar=2021, waarde=Decimal(1)).full_clean()
