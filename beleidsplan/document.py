@@ -101,6 +101,7 @@ class IndicatorRef:
     cumulatief: bool
     metingen: tuple[MetingRef, ...]
     code: str = ""  # the code of its goal (or its action's goal)
+    kernindicator: bool = False  # a headline indicator, for the home page
     action: Action | None = field(default=None, repr=False)
 
     @classmethod
@@ -114,7 +115,7 @@ class IndicatorRef:
             id=raw["id"], naam=raw["naam"], eenheid=raw["eenheid"], basis=pair(raw["basis"]),
             doel=pair(raw["doel"]), richting=raw["richting"], cumulatief=raw["cumulatief"],
             metingen=tuple(MetingRef(m["periode"], float(m["waarde"])) for m in raw["metingen"]),
-            code=code, action=action,
+            code=code, action=action, kernindicator=bool(raw.get("kernindicator")),
         )
 
     @property
@@ -349,6 +350,11 @@ class PlanDocument:
         return goal
 
     # --- Lookups (no query) ------------------------------------------------------------
+
+    @property
+    def headline_indicators(self) -> list[IndicatorRef]:
+        """The indicators the coordinator picked for the home page, in plan order."""
+        return [indicator for indicator in self.indicators if indicator.kernindicator]
 
     @property
     def indicator_counts(self) -> dict[str, int]:

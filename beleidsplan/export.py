@@ -287,7 +287,7 @@ def _indicatoren(plan: Beleidsplan) -> dict[tuple[str, int], list[dict]]:
         .order_by("volgorde", "pk", "metingen__jaar", "metingen__halfjaar")
         .values_list(
             "id", "doelstelling_id", "actie_id", "naam", "eenheid", "basiswaarde",
-            "basisjaar", "streefwaarde", "streefjaar", "richting", "cumulatief",
+            "basisjaar", "streefwaarde", "streefjaar", "richting", "cumulatief", "op_home",
             "metingen__jaar", "metingen__halfjaar", "metingen__waarde",
             "metingen__rapport_id", "metingen__rapport__fase",
         )
@@ -296,7 +296,7 @@ def _indicatoren(plan: Beleidsplan) -> dict[tuple[str, int], list[dict]]:
     by_id: dict[int, dict] = {}
     result: dict[tuple[str, int], list[dict]] = {}
     for (pk, doel_id, actie_id, naam, eenheid, basis, basisjaar, doel, doeljaar, richting,
-         cumulatief, jaar, halfjaar, waarde, rapport_id, fase) in rows:
+         cumulatief, op_home, jaar, halfjaar, waarde, rapport_id, fase) in rows:
         doc = by_id.get(pk)
         if doc is None:
             doc = by_id[pk] = {
@@ -307,6 +307,7 @@ def _indicatoren(plan: Beleidsplan) -> dict[tuple[str, int], list[dict]]:
                 "doel": {"waarde": number_value(doel), "jaar": doeljaar},
                 "richting": richting,
                 "cumulatief": cumulatief,
+                "kernindicator": op_home,
                 "metingen": [],
             }
             key = ("actie", actie_id) if actie_id else ("doelstelling", doel_id)

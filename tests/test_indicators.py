@@ -308,6 +308,7 @@ def test_open_data_has_indicators_with_counted_measurements_and_validates(
         "id": site.indicator.pk, "naam": "Deelnemers aan de voorleesweek",
         "eenheid": "deelnemers", "basis": {"waarde": 100, "jaar": 2020},
         "doel": {"waarde": 500, "jaar": 2025}, "richting": "meer", "cumulatief": False,
+        "kernindicator": False,
         # The submitted report's 310 does not count yet.
         "metingen": [{"periode": "2021", "waarde": 240}],
     }]
@@ -586,3 +587,18 @@ def test_a_closed_plan_refuses_new_indicators_and_values(site):
     assert "afgesloten" in error.value.messages[0]
     with pytest.raises(ValidationError):
         Meting(indicator=site.indicator, jaar=2021, waarde=Decimal(1)).full_clean()
+
+
+def test_home_shows_the_headline_indicators_only(client, stuurgroeplid, measured):
+    measured.indicator.op_home = True
+    measured.indicator.save()
+    client.force_login(stuurgroeplid)
+
+    text = client.get(reverse("home")).content.decode()
+
+    assert "Kernindicatoren" in text
+    assert f'id="kernindicator-{measured.indicator.pk}"' in text
+    assert "Gemeenten met UiTPAS" not in text  # not picked for home
+    assert any(row[0] == "2022" and row[1].startswith("310")
+               for row in chart_table_rows(text.replace("kernindicator-", "indicator-"),
+                                           measured.indicator.pk))
