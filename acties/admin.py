@@ -147,8 +147,8 @@ class VoortgangsrapportAdmin(admin.ModelAdmin):
     ordering = ["ingediend_op", "pk"]
     fields = [
         "actie", "actor", "periode", "status", "percentage", "wat_gedaan",
-        "aantal_activiteiten", "aantal_deelnemers", "gemeenten_list", "links_list",
-        "fase", "opmerking", "aangemaakt_door_naam", "aangemaakt_op", "ingediend_op",
+        "aantal_activiteiten", "aantal_deelnemers", "indicator_values", "gemeenten_list",
+        "links_list", "fase", "opmerking", "aangemaakt_door_naam", "aangemaakt_op", "ingediend_op",
         "beoordeeld_door_naam", "beoordeeld_op",
     ]
     readonly_fields = fields
@@ -195,6 +195,20 @@ class VoortgangsrapportAdmin(admin.ModelAdmin):
     @admin.display(description=_("reviewed by"))
     def beoordeeld_door_naam(self, rapport):
         return _person(rapport.beoordeeld_door)
+
+    @admin.display(description=_("indicator values"))
+    def indicator_values(self, rapport):
+        """The values the partner reported with this report (they count once it is
+        approved), each with its unit. One query."""
+        metingen = rapport.metingen.select_related("indicator").order_by(
+            "indicator__volgorde", "indicator__pk"
+        )
+        rows = [
+            (m.indicator.naam, format_number(m.waarde), m.indicator.eenheid) for m in metingen
+        ]
+        if not rows:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{}: {} {}", rows)
 
     @admin.display(description=_("municipalities where it happened"))
     def gemeenten_list(self, rapport):

@@ -602,3 +602,18 @@ def test_home_shows_the_headline_indicators_only(client, stuurgroeplid, measured
     assert any(row[0] == "2022" and row[1].startswith("310")
                for row in chart_table_rows(text.replace("kernindicator-", "indicator-"),
                                            measured.indicator.pk))
+
+
+def test_coordinator_sees_the_reported_values_when_reviewing(coordinator_client, partner_a,
+                                                             site):
+    rapport = services.save_report(
+        actie=site.actie_a, user=partner_a, submit=True,
+        data={"jaar": 2022, "status": "lopend", "metingen": {site.indicator.pk: "1.250,5"}},
+    )
+
+    text = coordinator_client.get(
+        reverse("admin:acties_voortgangsrapport_change", args=[rapport.pk])
+    ).content.decode()
+
+    assert "Waarden van indicatoren" in text
+    assert "Deelnemers aan de voorleesweek: 1250,5 deelnemers" in text
