@@ -85,7 +85,7 @@ def test_query_counts_do_not_grow_with_the_data(client, coordinator, stuurgroepl
     assert measure(client, big) == insider
     # Warm: besides the session, user and groups, the plans and the page's own row (the
     # actor, the municipality): the content is kept under the plans' stamps for every
-    # insider. Cold adds the content's rows and, per plan, the working state's seven
+    # insider. Cold adds the content's rows and, per plan, the working state's eight
     # queries and the same three.
     # The actors' list: two more for the top bar's plan links (the plans, and whether the
     # reader is a coordinator).

@@ -163,9 +163,10 @@ def test_working_state_downloads_run_a_fixed_number_of_queries(client, stuurgroe
         first = count(client, url(f"werk_{kind}", small.pk))
         assert count(client, url(f"werk_{kind}", big.pk)) == first
         # Session, user, groups, the plan, the stored file (none yet); the model (the
-        # working state's seven, the approved reports, the municipalities); storing the
-        # file (a savepoint around the insert, the body, the older file's removal).
-        assert first == 22, kind
+        # working state's eight with the indicators, the approved reports, the
+        # municipalities); storing the file (a savepoint around the insert, the body, the
+        # older file's removal).
+        assert first == 23, kind
         # Made once per stamp and kept: session, user, groups, the plan, the stored file.
         assert count(client, url(f"werk_{kind}", big.pk)) == 5
 

@@ -30,7 +30,7 @@ S = Voortgangsrapport.Status
 #
 # Cold, the public: the reading (the latest version with its plan), the version's document,
 # the approved reports and their municipalities, the municipalities. Insiders: the session,
-# user and groups, the plan, the working state's seven (build_plan_document) instead of the
+# user and groups, the plan, the working state's eight (build_plan_document) instead of the
 # version's document, then the same three. Warm: the reading alone (insiders: with the
 # session, user and groups); the model comes from the memo, big content from the cache.
 EXPECTED = {
