@@ -617,3 +617,25 @@ def test_coordinator_sees_the_reported_values_when_reviewing(coordinator_client,
 
     assert "Waarden van indicatoren" in text
     assert "Deelnemers aan de voorleesweek: 1250,5 deelnemers" in text
+
+
+def test_admin_forms_show_the_indicators_inline(coordinator_client, site):
+    make_indicator(doelstelling=site.od, naam="Gemeenten met UiTPAS", eenheid="gemeenten")
+    pages = {
+        reverse("admin:acties_actie_change", args=[site.actie_a.pk]):
+            "Deelnemers aan de voorleesweek",
+        reverse("admin:beleidsplan_doelstelling_change", args=[site.od.pk]):
+            "Gemeenten met UiTPAS",
+        reverse("admin:acties_indicator_add"): "Basis en doel",
+        reverse("admin:acties_indicator_changelist"): "Gemeenten met UiTPAS",
+        reverse("admin:acties_indicator_history", args=[site.indicator.pk]): "Geschiedenis",
+    }
+    for url, text in pages.items():
+        response = coordinator_client.get(url)
+        assert response.status_code == 200, url
+        assert text in response.content.decode(), url
+
+
+def test_partner_cannot_reach_another_partners_report_form(client, partner_b, site):
+    client.force_login(partner_b)
+    assert client.get(form_url(site.actie_a)).status_code == 404
