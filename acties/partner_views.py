@@ -32,6 +32,7 @@ from cultuurregio.roles import can_see_working_state
 
 from . import perioden, services
 from .forms import VoortgangsrapportForm
+from .indicators import format_number
 from .models import Actie, ActieActor, Bijlage, Voortgangsrapport
 from .progress import CLOSED_STATUSES
 
@@ -340,7 +341,9 @@ def rapport(request, actie_id: int):
         if request.method == "POST":
             messages.error(request, services.not_editable_error(bestaand).messages[0])
             status = 400
-            context["typed"] = _typed_back(request, bestaand, periode)
+            context["typed"] = _typed_back(
+                request, bestaand, periode, indicatoren=context["indicatoren"]
+            )
         return render(request, "acties/partner/rapport_bekijken.html", context, status=status)
 
     keep = [g.pk for g in bestaand.gemeenten.all()] if bestaand else []
@@ -403,7 +406,7 @@ def _period_refused(request, actie, plan, error, *, closed: bool):
     )
 
 
-def _typed_back(request, bestaand, periode) -> list[tuple[str, str]]:
+def _typed_back(request, bestaand, periode, *, indicatoren=()) -> list[tuple[str, str]]:
     """What a partner typed in a form whose report was submitted (by another account of
     the organisation) or reviewed in the meantime: it cannot be saved, so it is shown back
     rather than lost. Only what differs from the report as it is."""
@@ -413,6 +416,7 @@ def _typed_back(request, bestaand, periode) -> list[tuple[str, str]]:
         gemeenten=services.gemeenten_for_period(
             periode, keep=[g.pk for g in bestaand.gemeenten.all()]
         ),
+        indicatoren=indicatoren,
     )
     current = conflicts.record_values(bestaand, form.REPORT_FIELDS)
     typed = []
@@ -421,6 +425,13 @@ def _typed_back(request, bestaand, periode) -> list[tuple[str, str]]:
         if raw in (None, "", []) or not field.has_changed(current.get(name), raw):
             continue
         typed.append((field.label, conflicts.display_value(field, raw)))
+    # The indicator values typed (as typed: they were not saved).
+    current_values = {row.indicator.pk: row.huidige for row in indicatoren}
+    for bound in form.indicator_fields():
+        raw = (bound.data or "").strip()
+        indicator = bound.field.indicator
+        if raw and raw != format_number(current_values.get(indicator.pk)):
+            typed.append((bound.label, raw))
     return typed
 
 

@@ -639,3 +639,21 @@ def test_admin_forms_show_the_indicators_inline(coordinator_client, site):
 def test_partner_cannot_reach_another_partners_report_form(client, partner_b, site):
     client.force_login(partner_b)
     assert client.get(form_url(site.actie_a)).status_code == 404
+
+
+def test_value_typed_into_a_report_submitted_meanwhile_is_shown_back(client, partner_a, site):
+    client.force_login(partner_a)
+    client.get(form_url(site.actie_a))  # the form is open ...
+    services.save_report(  # ... when another account of the organisation submits
+        actie=site.actie_a, user=partner_a, submit=True,
+        data={"jaar": 2022, "status": "lopend", "metingen": {site.indicator.pk: "100"}},
+    )
+
+    response = client.post(form_url(site.actie_a), report_post(site.indicator, "333",
+                                                                concept="1"))
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Deelnemers aan de voorleesweek (in deelnemers)" in text
+    assert "333" in text
+    assert Meting.objects.get().waarde == Decimal(100)
