@@ -11,7 +11,7 @@ says Gooik, also after Gooik merged into Pajottegem.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from io import BytesIO
 
@@ -22,12 +22,12 @@ from weasyprint import HTML
 from acties.models import Voortgangsrapport
 from acties.progress import ROLLUP_RULE, approved_reports
 from actoren.models import Gemeente
-from beleidsplan.document import Action, Goal, PlanDocument
+from beleidsplan.document import Action, Goal, IndicatorRef, PlanDocument
 from cultuurregio.cells import append_row
 
 from .charts import Chart, reports_per_year_chart, status_per_sd_chart
 from .export import build_plan_document
-from .plan_progress import PlanProgress, build_plan_progress
+from .plan_progress import PlanProgress, build_plan_progress, refresh_measurements
 
 
 @dataclass
@@ -108,6 +108,19 @@ class AnnualReport:
         reported = sum(1 for a in self.actions.values() if a.reports)
         return {"activiteiten": activities, "deelnemers": participants, "gerapporteerd": reported}
 
+    def year_value(self, indicator: IndicatorRef) -> float | None:
+        return year_value(indicator, self.jaar)
+
+    @property
+    def indicators(self) -> list[IndicatorRef]:
+        """Every indicator of the plan as it stood at the end of the year: its values of
+        the periods up to the year (issue 10). No query."""
+        rows = []
+        for indicator in self.progress.document.indicators:
+            upto = tuple(m for m in indicator.metingen if int(m.periode[:4]) <= self.jaar)
+            rows.append(replace(indicator, metingen=upto))
+        return rows
+
     def rows(self):
         """The report as flat rows, in plan order: ``("SD"|"OD"|"actie", goal or action
         row, annual action or None)``, for the spreadsheet and the templates."""
@@ -125,11 +138,14 @@ def load_annual_report(plan, jaar: int, *, document: dict | None = None, versie=
     """Load the annual report of ``jaar`` for ``plan`` (goals and actions from
     ``document``, or the working state). A fixed number of queries: the approved reports up
     to the year with their municipalities, and the municipalities (plus
-    build_plan_document's seven for the working state)."""
+    build_plan_document's eight for the working state; one for a published version with
+    indicators: their values that count now)."""
     if document is None:
         document = build_plan_document(plan)
     # Two readings of one document: progress at the end of the year, and the year's own.
     at_end, of_year = PlanDocument.from_dict(document), PlanDocument.from_dict(document)
+    if document.get("versie") is not None and at_end.indicators:
+        refresh_measurements(at_end)
     ids = list(at_end.actions)
     reports = list(approved_reports(ids).filter(jaar__lte=jaar)) if ids else []
     gemeenten = list(Gemeente.objects.all())
@@ -204,9 +220,57 @@ def render_xlsx(report: AnnualReport) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         row_cells[5].number_format = "DD/MM/YYYY"
     sheet.freeze_panes = "A2"
+    _indicator_sheet(workbook, report)
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def year_value(indicator: IndicatorRef, jaar: int) -> float | None:
+    """An indicator's value of a year: the sum of its periods' values for a cumulative
+    one (two half years add up), else the last. None without a value. No query."""
+    values = [m.waarde for m in indicator.metingen if m.periode.startswith(str(jaar))]
+    if not values:
+        return None
+    return sum(values) if indicator.cumulatief else values[-1]
+
+
+def _indicator_sheet(workbook, report: AnnualReport) -> None:
+    """A second sheet: every indicator with its base, target, the value of the year and
+    its status at the end of the year (issue 10). None when the plan has no indicators."""
+    from openpyxl.styles import Font
+
+    indicators = report.indicators
+    if not indicators:
+        return
+    sheet = workbook.create_sheet(_("Indicators"))
+    append_row(sheet, [str(h) for h in (
+        _("Code"), _("Action"), _("Indicator"), _("Unit"), _("Base value"), _("Base year"),
+        _("Target value"), _("Target year"), _("Value in %(year)s") % {"year": report.jaar},
+        _("Status at the end of %(year)s") % {"year": report.jaar},
+    )])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    labels = {
+        IndicatorRef.OP_KOERS: _("On course for the target"),
+        IndicatorRef.ACHTER: _("Behind the course to the target"),
+        IndicatorRef.GEEN_DATA: _("No data yet"),
+    }
+    for indicator in indicators:
+        of_year = year_value(indicator, report.jaar)
+        append_row(sheet, [
+            indicator.code, indicator.action.label if indicator.action else None,
+            indicator.naam, indicator.eenheid,
+            indicator.basis[1] if indicator.basis else None,
+            int(indicator.basis[0]) if indicator.basis else None,
+            indicator.doel[1] if indicator.doel else None,
+            int(indicator.doel[0]) if indicator.doel else None,
+            of_year,
+            labels[indicator.status],
+        ])
+    for index, width in enumerate([12, 16, 40, 14, 11, 10, 11, 10, 12, 30]):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet.freeze_panes = "A2"
 
 
 def _refuse_fetch(url, *args, **kwargs):

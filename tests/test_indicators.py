@@ -657,3 +657,38 @@ def test_value_typed_into_a_report_submitted_meanwhile_is_shown_back(client, par
     assert "Deelnemers aan de voorleesweek (in deelnemers)" in text
     assert "333" in text
     assert Meting.objects.get().waarde == Decimal(100)
+
+
+# --- The annual report ----------------------------------------------------------------------
+
+
+def test_annual_report_page_xlsx_and_pdf_show_the_indicators_up_to_the_year(
+    client, stuurgroeplid, measured
+):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from .test_progress_annual import pdf_text
+
+    client.force_login(stuurgroeplid)
+    base = reverse("plan:jaarverslag", args=[measured.plan.pk, 2021])
+
+    page = client.get(base)
+    text = page.content.decode()
+    assert "Deelnemers aan de voorleesweek" in text
+    # At the end of 2021 only 2021's 240 counts: 2022's 310 is later.
+    rows = chart_table_rows(text, measured.indicator.pk)
+    assert any(row[0] == "2021" and row[1].startswith("240") for row in rows)
+    assert not any(row[0] == "2022" for row in rows)
+
+    xlsx = client.get(reverse("plan:jaarverslag_xlsx", args=[measured.plan.pk, 2021]))
+    sheet = load_workbook(BytesIO(xlsx.content))["Indicatoren"]
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][2:4] == ("Indicator", "Eenheid")
+    row = next(r for r in values[1:] if r[2] == "Deelnemers aan de voorleesweek")
+    assert (row[3], row[4], row[6], row[8]) == ("deelnemers", 100, 500, 240)
+    assert row[9] == "Op koers naar het doel"  # 240 in 2021 is above the line (180)
+
+    pdf = client.get(reverse("plan:jaarverslag_pdf", args=[measured.plan.pk, 2021]))
+    assert "Deelnemers aan de voorleesweek" in pdf_text(pdf.content)
