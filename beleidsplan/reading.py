@@ -30,7 +30,7 @@ from functools import cached_property, wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -97,10 +97,6 @@ class Reading:
     coordinator: bool = False
     # Never published and not closed: a next plan being written (insiders only read it).
     in_preparation: bool = False
-    # The plan this one succeeds and the one that succeeds it, when this reader may read
-    # them (the pages of one plan link to them; read with the plan, no query of their own).
-    predecessor_id: int | None = None
-    successor_id: int | None = None
 
     @property
     def key(self) -> tuple:
@@ -111,10 +107,7 @@ class Reading:
         state = self.versie.pk if self.versie else "werk"
         # Today too: a municipality's merger takes effect on its date (progress.spreading).
         today = timezone.localdate().isoformat()
-        return (
-            self.plan.pk, self.plan.stempel, changed, state, today,
-            self.predecessor_id, self.successor_id,
-        )
+        return (self.plan.pk, self.plan.stempel, changed, state, today)
 
     @property
     def role(self) -> str:
@@ -129,6 +122,16 @@ class Reading:
         downloads and pages)."""
         return Reading(plan=self.plan, versie=versie, insider=self.insider,
                        coordinator=self.coordinator)
+
+    @property
+    def predecessor_id(self) -> int | None:
+        """The plan this one succeeds, when this reader may read it (``neighbours``)."""
+        return neighbours(self)[0]
+
+    @property
+    def successor_id(self) -> int | None:
+        """The plan that succeeds this one, when this reader may read it."""
+        return neighbours(self)[1]
 
     @cached_property
     def model(self) -> PlanProgress:
@@ -160,24 +163,11 @@ def _version(row) -> Planversie:
 
 
 
-def _successor(plan_ref: str, *, public: bool) -> Subquery:
-    """The first plan started from the plan ``plan_ref`` names; for the public only a
-    public, published one."""
-    plans = Beleidsplan.objects.filter(vorig_plan=OuterRef(plan_ref))
-    if public:
-        plans = plans.filter(publiek=True).filter(Exists(
-            Planversie.objects.filter(plan=OuterRef("pk"))
-        ))
-    return Subquery(plans.order_by("van_jaar", "pk").values("pk")[:1])
-
-
-# The plan matching one lookup (insiders), or its latest version for a public plan; with
-# the plans before and after it that the reader may open.
+# The plan matching one lookup (insiders), or its latest version for a public plan.
 _PLAN_BY = {
     lookup: CompiledValues(
         lambda value, lookup=lookup: Beleidsplan.objects.filter(**{lookup: value})
-        .annotate(opvolger=_successor("pk", public=False))
-        .order_by("pk").values_list(*_PLAN, "opvolger")[:1]
+        .order_by("pk").values_list(*_PLAN)[:1]
     )
     for lookup in ("pk", "doelstellingen__acties")
 }
@@ -185,14 +175,7 @@ _LATEST_VERSION_BY = {
     lookup: CompiledValues(
         lambda value, lookup=lookup: Planversie.objects.filter(
             plan__publiek=True, **{f"plan__{lookup}": value}
-        ).annotate(
-            voorganger=Subquery(
-                Beleidsplan.objects.filter(pk=OuterRef("plan__vorig_plan"), publiek=True)
-                .filter(Exists(Planversie.objects.filter(plan=OuterRef("pk"))))
-                .values("pk")[:1]
-            ),
-            opvolger=_successor("plan_id", public=True),
-        ).order_by("-nummer").values_list(*_VERSION_WITH_PLAN, "voorganger", "opvolger")[:1]
+        ).order_by("-nummer").values_list(*_VERSION_WITH_PLAN)[:1]
     )
     for lookup in ("pk", "doelstellingen__acties")
 }
@@ -226,19 +209,48 @@ def _reading_of(user, lookup: str, value: int) -> Reading | None:
         rows = _PLAN_BY[lookup].rows(value)
         if not rows:
             return None
-        plan = _plan(rows[0][:-1])
         return Reading(
-            plan=plan, versie=None, insider=True, coordinator=is_coordinator(user),
-            predecessor_id=plan.vorig_plan_id, successor_id=rows[0][-1],
+            plan=_plan(rows[0]), versie=None, insider=True, coordinator=is_coordinator(user)
         )
     rows = _LATEST_VERSION_BY[lookup].rows(value)
     if not rows:
         return None
-    versie = _version(rows[0][:-2])
-    return Reading(
-        plan=versie.plan, versie=versie, insider=False,
-        predecessor_id=rows[0][-2], successor_id=rows[0][-1],
-    )
+    versie = _version(rows[0])
+    return Reading(plan=versie.plan, versie=versie, insider=False)
+
+
+# --- The plans before and after ----------------------------------------------------------
+# Asked by every page of a plan (its top line links them), so kept in this process under
+# the plan's stamp: a plan's own row or first version raises the stamps of the plans
+# before and after it too (beleidsplan/stamps.py), so a kept answer is never stale.
+_neighbours: OrderedDict[tuple, tuple[int | None, int | None]] = OrderedDict()
+NEIGHBOURS_SIZE = 64
+
+
+def neighbours(reading: Reading) -> tuple[int | None, int | None]:
+    """The plan the reading's plan succeeds and the first plan that succeeds it, each None
+    unless this reader may read it: the steering group every plan, anyone else a public
+    plan with a published version. No query when this process answered for the same
+    stamp; otherwise one."""
+    plan = reading.plan
+    key = (reading.key, reading.insider)
+    with _lock:
+        if key in _neighbours:
+            _neighbours.move_to_end(key)
+            return _neighbours[key]
+    near = Beleidsplan.objects.filter(Q(pk=plan.vorig_plan_id) | Q(vorig_plan=plan.pk))
+    if not reading.insider:
+        near = near.filter(publiek=True).filter(
+            Exists(Planversie.objects.filter(plan=OuterRef("pk")))
+        )
+    rows = list(near.order_by("van_jaar", "pk").values_list("pk", "vorig_plan_id"))
+    before = next((pk for pk, _ in rows if pk == plan.vorig_plan_id), None)
+    after = next((pk for pk, vorig in rows if vorig == plan.pk), None)
+    with _lock:
+        _neighbours[key] = (before, after)
+        while len(_neighbours) > NEIGHBOURS_SIZE:
+            _neighbours.popitem(last=False)
+    return before, after
 
 
 def goal_across_plans(reading: Reading, goal_id: int) -> dict:
@@ -451,3 +463,4 @@ def forget_models() -> None:
     with _lock:
         _memo.clear()
         _versions.clear()
+        _neighbours.clear()

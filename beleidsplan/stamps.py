@@ -12,7 +12,8 @@ in opposite orders.
 
 What raises which plan:
 
-- the plan's own row, its goals, versions, revision rounds and proposals: that plan;
+- the plan's own row, its goals, versions, revision rounds and proposals: that plan (its
+  own row and versions also the plans before and after it, whose pages link to it);
 - an action, its actors and "zie ook" links, its progress reports (any stage: the pages of
   the coordinator and the partner show them), their municipalities: the action's plan
   (and, when an action moves to a goal of another plan, the old plan too);
@@ -50,9 +51,16 @@ def raise_for(instance) -> None:
     """Raise the stamp of the plans ``instance`` belongs to. One UPDATE (with a subquery
     when the plan is not on the row itself)."""
     if isinstance(instance, Beleidsplan):
+        # Its own row, and the plans before and after it: their pages link to it while
+        # it is public and published (reading.Reading.neighbours).
+        ids = Q(pk=instance.vorig_plan_id) if instance.vorig_plan_id else Q(pk__in=[])
         if instance.pk:
-            plans.filter(pk=instance.pk).raise_stamp()
-    elif isinstance(instance, Doelstelling | Planversie | Herziening):
+            ids |= _with_neighbours(instance.pk)
+        plans.filter(ids).raise_stamp()
+    elif isinstance(instance, Planversie):
+        # A plan's first version makes it visible from the plans before and after it.
+        plans.filter(_with_neighbours(instance.plan_id)).raise_stamp()
+    elif isinstance(instance, Doelstelling | Herziening):
         plans.filter(pk=instance.plan_id).raise_stamp()
     elif isinstance(instance, Wijzigingsvoorstel):
         plans.filter(herzieningen=instance.herziening_id).raise_stamp()
@@ -70,6 +78,11 @@ def raise_for(instance) -> None:
         ).raise_stamp()
     elif isinstance(instance, Actor | Gemeente | ContactPersoon):
         plans.all().raise_stamp()
+
+
+def _with_neighbours(plan_id: int) -> Q:
+    """Plan ``plan_id``, the plan it succeeds and the plans that succeed it."""
+    return Q(pk=plan_id) | Q(volgende_plannen=plan_id) | Q(vorig_plan=plan_id)
 
 
 def _raise_for_indicator(doelstelling_id, actie_id) -> None:

@@ -183,3 +183,8 @@ def test_a_plans_pages_link_to_the_plan_before_and_after_it_for_who_may_read_the
     client.logout()
     assert to_next in client.get(old_page).content.decode()
     assert to_old in client.get(reverse("plan:plan", args=[nxt.pk])).content.decode()
+
+    # Made private again: the old plan's pages (kept per stamp) drop the link at once.
+    nxt.publiek = False
+    nxt.save()
+    assert to_next not in client.get(old_page).content.decode()
