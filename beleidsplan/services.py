@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .export import build_plan_document, dump_document
@@ -28,6 +29,15 @@ def _lock_plan(plan_id: int) -> Beleidsplan:
     """Serialise every change of one plan's structure: accepting proposals and publishing
     take this row lock (PostgreSQL; SQLite serialises writers anyway)."""
     return Beleidsplan.objects.select_for_update().get(pk=plan_id)
+
+
+def _closed_message(plan: Beleidsplan) -> str:
+    """A closed plan (``succession.close_plan``) is read-only: no proposal is applied to
+    it and no version published."""
+    return _("“%(plan)s” was closed on %(date)s: it can no longer be changed.") % {
+        "plan": plan,
+        "date": date_format(timezone.localtime(plan.afgesloten_op), "j F Y"),
+    }
 
 
 def _check_applicable(voorstel: Wijzigingsvoorstel) -> None:
@@ -60,7 +70,9 @@ def accept_proposal(*, voorstel: Wijzigingsvoorstel, user) -> Wijzigingsvoorstel
         .values_list("herziening__plan_id", flat=True)
         .get()
     )
-    _lock_plan(plan_id)
+    plan = _lock_plan(plan_id)
+    if plan.is_afgesloten:
+        raise ProposalNotApplicable(_closed_message(plan))
     # Lock the proposal row too: ``reject_proposal`` takes only that lock, and without it
     # a rejection arriving while this acceptance runs would be overwritten.
     voorstel = (
@@ -117,6 +129,8 @@ def publish_version(*, plan: Beleidsplan, naam: str, user) -> Planversie:
     if not naam:
         raise ValidationError({"naam": _("Give the version a name.")})
     plan = _lock_plan(plan.pk)
+    if plan.is_afgesloten:
+        raise ValidationError(_closed_message(plan))
     last = plan.versies.order_by("-nummer").values_list("nummer", flat=True).first() or 0
     versie = Planversie(
         plan=plan,

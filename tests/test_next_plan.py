@@ -560,3 +560,26 @@ def test_a_closed_plan_gets_no_reminders(coordinator, reporting, mailoutbox):
     mailoutbox.clear()
     call_command("stuur_herinneringen", "--datum", "2023-02-01", stdout=io.StringIO())
     assert mailoutbox == []
+
+
+# --- Proposals and versions of a closed plan ------------------------------------------------
+
+
+def test_a_closed_plan_accepts_no_proposal_and_publishes_no_version(coordinator, reporting):
+    from beleidsplan.services import ProposalNotApplicable, accept_proposal
+
+    ronde = Herziening.objects.create(plan=reporting.plan, naam="Herziening 2025")
+    voorstel = Wijzigingsvoorstel.objects.create(
+        herziening=ronde, soort=Wijzigingsvoorstel.Soort.HERFORMULEREN,
+        doelstelling=reporting.od, nieuwe_formulering="Drempels wegwerken",
+    )
+    close_plan(plan=reporting.plan, user=coordinator)
+    with pytest.raises(ProposalNotApplicable, match="afgesloten"):
+        accept_proposal(voorstel=voorstel, user=coordinator)
+    with pytest.raises(ValidationError, match="afgesloten"):
+        publish_version(plan=reporting.plan, naam="Na afsluiten", user=coordinator)
+    voorstel.refresh_from_db()
+    reporting.od.refresh_from_db()
+    assert voorstel.is_open
+    assert reporting.od.formulering == "Drempels verlagen"
+    assert reporting.plan.versies.count() == 1
