@@ -609,6 +609,11 @@ class Wijzigingsvoorstel(models.Model):
             # The field's own check already says it does not exist ("invalid" below).
             return
         plan_id = self.herziening.plan_id if self.herziening_id else None
+        if self.pk is None and plan_id and self.herziening.plan.afgesloten_op is not None:
+            # A closed plan changes no more (succession.close_plan): no new proposals.
+            raise ValidationError(
+                gettext("This policy plan is closed: it takes no new change proposals.")
+            )
         # What each kind needs is stated once, with the kind (beleidsplan/proposals.py).
         from .proposals import KINDS
 

@@ -583,3 +583,15 @@ def test_a_closed_plan_accepts_no_proposal_and_publishes_no_version(coordinator,
     assert voorstel.is_open
     assert reporting.od.formulering == "Drempels verlagen"
     assert reporting.plan.versies.count() == 1
+
+
+def test_a_closed_plan_takes_no_new_proposals(coordinator, reporting):
+    ronde = Herziening.objects.create(plan=reporting.plan, naam="Herziening 2026")
+    close_plan(plan=reporting.plan, user=coordinator)
+    voorstel = Wijzigingsvoorstel(
+        herziening=Herziening.objects.get(pk=ronde.pk),  # loaded fresh, as a form does
+        soort=Wijzigingsvoorstel.Soort.HERFORMULEREN,
+        doelstelling=reporting.od, nieuwe_formulering="Drempels wegwerken",
+    )
+    with pytest.raises(ValidationError, match="afgesloten"):
+        voorstel.full_clean()
