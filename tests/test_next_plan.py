@@ -5,6 +5,7 @@ the old plan is closed when its period is over and stays readable."""
 
 import datetime
 import io
+import json
 from types import SimpleNamespace
 from unittest import mock
 
@@ -595,3 +596,18 @@ def test_a_closed_plan_takes_no_new_proposals(coordinator, reporting):
     )
     with pytest.raises(ValidationError, match="afgesloten"):
         voorstel.full_clean()
+
+
+def test_commands_without_plan_work_on_the_plan_that_runs_not_the_one_in_preparation(
+    coordinator,
+):
+    old = load_seed(coordinator)
+    start_next_plan(
+        van_plan=old, titel="Beleidsplan 2027-2032", van_jaar=2027, tot_jaar=2032,
+        user=coordinator,
+    )
+    out = io.StringIO()
+
+    call_command("exporteer_plan", stdout=out)
+
+    assert json.loads(out.getvalue())["plan"]["id"] == old.pk

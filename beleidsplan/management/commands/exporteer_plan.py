@@ -16,7 +16,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--plan", type=int, metavar="ID",
-            help="The plan's id. Default: the only plan, or the one that starts last.",
+            help="The plan's id. Default: the plan that runs (the newest published and not "
+            "closed).",
         )
         parser.add_argument(
             "--versie", type=int, metavar="N",

@@ -26,7 +26,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--plan", type=int, metavar="ID",
-            help=_("The policy plan's id. Default: the plan that starts last."),
+            help=_(
+                "The policy plan's id. Default: the plan that runs (the newest published "
+                "and not closed)."
+            ),
         )
         parser.add_argument(
             "--naam", required=True, metavar="NAAM", help=_("The name of the new version.")
