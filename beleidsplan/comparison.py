@@ -265,25 +265,29 @@ def compare(plan: Beleidsplan, a: Side, b: Side) -> dict[str, Any]:
 
 def continued_ids(plan: Beleidsplan) -> tuple[dict[int, int], dict[int, int]]:
     """The goals and actions of ``plan`` that continue one of the plan before it, as
-    {own id: the continued id}, goals and actions (two queries). A goal split into several
-    copies maps its first copy only: the others are new goals of the plan."""
+    {own id: the continued id}, goals and actions, read from their audit trail so that a
+    copy merged away or split since still names what it continued (two queries). When
+    several copies continue one original, the first keeps its identity: the others are
+    new goals of the plan."""
 
     def first_of_each(rows) -> dict[int, int]:
         taken: set[int] = set()
         mapping = {}
         for own, continued in rows:
-            if continued not in taken:
+            if own not in mapping and continued not in taken:
                 taken.add(continued)
                 mapping[own] = continued
         return mapping
 
+    if plan.vorig_plan_id is None:
+        return {}, {}
     goals = first_of_each(
-        Doelstelling.objects.filter(plan=plan, voortzetting_van__isnull=False)
-        .order_by("tree_id", "lft").values_list("pk", "voortzetting_van_id")
+        Doelstelling.history.filter(plan_id=plan.pk, voortzetting_van__plan=plan.vorig_plan_id)
+        .order_by("id", "history_id").values_list("id", "voortzetting_van_id")
     )
     actions = first_of_each(
-        Actie.objects.filter(doelstelling__plan=plan, voortzetting_van__isnull=False)
-        .order_by("pk").values_list("pk", "voortzetting_van_id")
+        Actie.history.filter(voortzetting_van__doelstelling__plan=plan.vorig_plan_id)
+        .order_by("id", "history_id").values_list("id", "voortzetting_van_id")
     )
     return goals, actions
 
@@ -308,24 +312,42 @@ def as_continued(document: dict, goals: dict[int, int], actions: dict[int, int])
     return {**document, "doelstellingen": [goal(item) for item in document["doelstellingen"]]}
 
 
-def compare_plans(old: Side, new: Side, *, old_plan: Beleidsplan,
-                  new_plan: Beleidsplan) -> dict[str, Any]:
+def compare_plans(old: Side, new: Side, *, old_plan: Beleidsplan, new_plan: Beleidsplan,
+                  goals: dict[int, int], actions: dict[int, int]) -> dict[str, Any]:
     """The ``cultuurregio-vergelijking/1`` document from a version of a plan to a version
     (or the working state) of the plan that succeeds it, matched through the "continues"
-    links: ``new`` must already be ``as_continued``. Reworded, renumbered, moved, new and
-    removed as within a plan; merges and splits made by proposals of the new plan are
-    not traced across (the document says new and removed). Adds ``van_plan`` and
-    ``naar_plan`` (the plans' ids) to the format. No query."""
+    links: ``new`` must already be ``as_continued`` with ``goals`` and ``actions``
+    (``continued_ids``). Reworded, renumbered, moved, new and removed as within a plan;
+    merged, split and converted from the new plan's accepted proposals, their ids read as
+    the originals they continue. Adds ``van_plan`` and ``naar_plan`` (the plans' ids) to
+    the format. One query (the proposals)."""
     old_goals, old_actions = _flatten(old.document)
     new_goals, new_actions = _flatten(new.document)
+    rel = _relations(new_plan, Side(0, {}), new)
+
+    def by_original(kinds, related, mapping):
+        def one(node_id):
+            return mapping.get(node_id, node_id)
+
+        return (
+            {one(key): value for key, value in kinds.items()},
+            {one(key): [one(other) for other in value] for key, value in related.items()},
+        )
+
+    goal_kinds, goal_related = by_original(rel["goal_kinds"], rel["goal_related"], goals)
+    action_kinds, action_related = by_original(
+        rel["action_kinds"], rel["action_related"], actions
+    )
     return {
         "schema": SCHEMA,
         "van": old.label,
         "naar": new.label,
         "van_plan": old_plan.pk,
         "naar_plan": new_plan.pk,
-        "doelstellingen": _entries(old_goals, new_goals, {}, {}, with_code=True),
-        "acties": _entries(old_actions, new_actions, {}, {}, with_code=False),
+        "doelstellingen": _entries(old_goals, new_goals, goal_kinds, goal_related,
+                                   with_code=True),
+        "acties": _entries(old_actions, new_actions, action_kinds, action_related,
+                           with_code=False),
     }
 
 

@@ -236,7 +236,10 @@ def vergelijk_vorig_plan(request, plan_id: int):
             )
             goals, actions = continued_ids(reading.plan)
             new = Side(new.label, as_continued(new.document, goals, actions), new.versie)
-            doc = compare_plans(old, new, old_plan=old_reading.plan, new_plan=reading.plan)
+            doc = compare_plans(
+                old, new, old_plan=old_reading.plan, new_plan=reading.plan,
+                goals=goals, actions=actions,
+            )
             return render_to_string("beleidsplan/_vergelijking.html", {
                 "plan": reading.plan, "doc": doc, "table": side_by_side(old, new, doc),
                 "alles": form.cleaned_data["alles"], "across_plans": True,

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from acties.models import Actie
 from beleidsplan.comparison import as_continued, compare_plans, continued_ids, load_side
-from beleidsplan.models import Doelstelling
-from beleidsplan.services import publish_version
+from beleidsplan.models import Doelstelling, Herziening, Wijzigingsvoorstel
+from beleidsplan.services import accept_proposal, publish_version
 from beleidsplan.succession import start_next_plan
 
 from .factories import make_actie, make_plan_tree
@@ -42,18 +42,23 @@ def two_plans(coordinator):
     return old, new, {"sd2": sd2, "removed_from": removed_from, "added": added}
 
 
+def across(old, new):
+    goals, actions = continued_ids(new)
+    old_side = load_side(old, 1)
+    new_side = load_side(new, "werk")
+    new_side.document = as_continued(new_side.document, goals, actions)
+    return compare_plans(
+        old_side, new_side, old_plan=old, new_plan=new, goals=goals, actions=actions
+    )
+
+
 def changes(doc, kind="doelstellingen"):
     return {entry["id"]: entry["wijzigingen"] for entry in doc[kind]}
 
 
 def test_the_next_plan_is_compared_by_identity_with_the_plan_before(two_plans):
     old, new, made = two_plans
-    goals, actions = continued_ids(new)
-    old_side = load_side(old, 1)
-    new_side = load_side(new, "werk")
-    new_side.document = as_continued(new_side.document, goals, actions)
-
-    doc = compare_plans(old_side, new_side, old_plan=old, new_plan=new)
+    doc = across(old, new)
 
     # SD2 is the old SD2, reworded: one entry under the old id, with its word diff.
     old_sd2 = made["sd2"].voortzetting_van_id
@@ -179,3 +184,26 @@ def test_an_action_leads_to_its_continuation_and_back(client, stuurgroeplid, two
     html = client.get(reverse("plan:actie", args=[copy.pk])).content.decode()
     assert "deze actie in Beleidsplan" in html
     assert f'href="{reverse("plan:actie", args=[copy.voortzetting_van_id])}"' in html
+
+
+def test_a_merge_in_the_next_plan_shows_as_a_merge_of_the_old_goals(coordinator, two_plans):
+    old, new, _made = two_plans
+    sd1 = Doelstelling.objects.get(plan=new, code="SD1")
+    od1, od2 = list(Doelstelling.objects.filter(parent=sd1).order_by("lft"))[:2]
+    ronde = Herziening.objects.create(plan=new, naam="Eerste ronde")
+    voorstel = Wijzigingsvoorstel(
+        herziening=ronde, soort=Wijzigingsvoorstel.Soort.SAMENVOEGEN, auteur=coordinator,
+        doelstelling=od2, doel=od1,
+    )
+    voorstel.full_clean()
+    voorstel.save()
+    accept_proposal(voorstel=voorstel, user=coordinator)
+
+    doc = across(old, new)
+
+    merged, kept = od2.voortzetting_van_id, od1.voortzetting_van_id
+    entries = {entry["id"]: entry for entry in doc["doelstellingen"]}
+    # The old goal the merged-away copy continued is merged, not just removed.
+    assert entries[merged]["wijzigingen"] == ["samengevoegd"]
+    assert entries[merged]["verwant"] == [kept]
+    assert "samengevoegd" in entries[kept]["wijzigingen"]
