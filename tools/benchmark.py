@@ -428,6 +428,10 @@ def setup(project: Project) -> dict:
         check=True, capture_output=True, timeout=60,
     )
     project.manage("migrate", "--noinput", "-v0")
+    # As a deploy does, before the site is used: what renders the pages is part of every
+    # stored file's key (pagecache.release), so files made before would not be found.
+    project.manage("collectstatic", "--noinput", "-v0")
+    project.manage("compilemessages", "--ignore=.venv", "-v0")
     project.manage(
         "loaddata", "-v0",
         str(project.path / "fixtures" / "gemeenten.json"),
@@ -439,8 +443,6 @@ def setup(project: Project) -> dict:
                    "--van", "2020", "--tot", "2025")
     accounts = json.dumps({"steering": STEERING, "coordinator": COORDINATOR, "partner": PARTNER})
     data = project.shell(SETUP % {"accounts": accounts})
-    project.manage("collectstatic", "--noinput", "-v0")
-    project.manage("compilemessages", "--ignore=.venv", "-v0")
     say(
         f"Plan {data['plan']}: {data['sd']} SD, {data['od']} OD, {data['acties']} actions; "
         f"versions {data['versies']}; approved progress reports: {data['reports']}"
