@@ -432,6 +432,9 @@ def _search_scope(value: str | None, readings: list[Reading]):
     every one, nothing the current plan (``current_reading``). Returns (readings, chosen
     value, error): a plan that is not one of the visitor's gives an error (the same
     whether it exists or not). No query."""
+    known = value in ("", None, ALL_PLANS) or any(str(r.plan.pk) == value for r in readings)
+    if not known:
+        return [], value, _("Choose one of the plans in the list, or all plans.")
     if len(readings) <= 1:
         return readings, "", None
     if value == ALL_PLANS:
@@ -439,10 +442,7 @@ def _search_scope(value: str | None, readings: list[Reading]):
     if not value:
         current = current_reading(readings)
         return [current], str(current.plan.pk), None
-    for reading in readings:
-        if str(reading.plan.pk) == value:
-            return [reading], value, None
-    return [], value, _("Choose one of the plans in the list, or all plans.")
+    return [r for r in readings if str(r.plan.pk) == value], value, None
 
 
 @visitor_page

@@ -504,3 +504,11 @@ def test_search_in_a_plan_one_may_not_read_is_refused_in_dutch(client, two_plans
     page = response.content.decode()
     assert "Kies een van de plannen uit de lijst, of alle plannen." in page
     assert response.context["outcome"].results == []
+
+
+def test_search_in_a_made_up_plan_is_refused_also_when_one_plan_is_readable(client, seed):
+    response = client.get(reverse("plan:zoeken"), {"q": "Boekenstoet", "plan": "999999"})
+
+    assert response.status_code == 400
+    assert "Kies een van de plannen uit de lijst" in response.content.decode()
+    assert zoek(client, "Boekenstoet").status_code == 200
