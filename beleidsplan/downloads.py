@@ -10,12 +10,18 @@ the steering group and coordinators; an anonymous visitor is sent to the login p
 a partner gets a 404. Every file is made once and kept in the database
 (``pagecache.stored_file``): a version's under the version, the working state's under the
 plan's stamp.
+
+The indicators (issue 10) are part of a version: the PDF shows each under its OD or action
+with its course chart and the table of its numbers, the XLSX has a sheet "Indicatoren". Both
+read them through the typed document (``document.PlanDocument``), as the site's pages do,
+so a chart in the PDF is the one on the page. The CSV stays one row per action.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
@@ -25,6 +31,8 @@ from weasyprint import HTML
 
 from cultuurregio.cells import append_row, cell_value
 
+from .charts import with_unit
+from .document import IndicatorRef, PlanDocument
 from .models import Beleidsplan, Planversie
 from .pagecache import conditional_file, digest, file_response, release, stored_file
 from .reading import (
@@ -152,9 +160,12 @@ def render_csv(rows: list[ActionRow]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def render_xlsx(rows: list[ActionRow], *, title: str) -> bytes:
-    """An XLSX workbook with one sheet of actions: a bold header row that stays in view, a
-    filter on every column, wrapped text in columns of readable widths."""
+def render_xlsx(
+    rows: list[ActionRow], *, title: str, indicators: Sequence[IndicatorRef] = ()
+) -> bytes:
+    """An XLSX workbook with a sheet of actions: a bold header row that stays in view, a
+    filter on every column, wrapped text in columns of readable widths. When the plan has
+    indicators, a second sheet of them (``indicator_sheet``)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -180,9 +191,94 @@ def render_xlsx(rows: list[ActionRow], *, title: str) -> bytes:
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{max(sheet.max_row, 1)}"
+    if indicators:
+        indicator_sheet(workbook, indicators)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def indicator_columns() -> list[tuple[str, int]]:
+    """The headings (Dutch) of the indicators' sheet with their widths, in order."""
+    return [
+        (_("Code"), 10),
+        (_("Action"), 16),
+        (_("Indicator"), 40),
+        (_("Unit"), 14),
+        (_("Base value"), 11),
+        (_("Base year"), 10),
+        (_("Target value"), 11),
+        (_("Target year"), 10),
+        (_("Direction"), 16),
+        (_("Last value"), 12),
+        (_("Period of the last value"), 12),
+        (_("Status"), 30),
+    ]
+
+
+def status_label(indicator: IndicatorRef) -> str:
+    """An indicator's status in words, as templates/acties/_indicator_status.html."""
+    return {
+        IndicatorRef.OP_KOERS: _("On course for the target"),
+        IndicatorRef.ACHTER: _("Behind the course to the target"),
+        IndicatorRef.GEEN_DATA: _("No data yet"),
+    }[indicator.status]
+
+
+def direction_label(indicator: IndicatorRef) -> str:
+    return _("more is better") if indicator.more_is_better else _("less is better")
+
+
+def indicator_sheet(workbook, indicators: Sequence[IndicatorRef]) -> None:
+    """The sheet "Indicatoren": one row per indicator in plan order, numbers as numbers.
+    The last value is the chart's (a cumulative indicator's running total)."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    sheet = workbook.create_sheet(_("Indicators"))
+    heads = indicator_columns()
+    sheet.append([heading for heading, _width in heads])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="F4F6F8")
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    for indicator in indicators:
+        basis, doel, last = indicator.basis, indicator.doel, indicator.last
+        append_row(sheet, [
+            indicator.code,
+            indicator.action.label if indicator.action else None,
+            indicator.naam,
+            indicator.eenheid,
+            basis[1] if basis else None,
+            int(basis[0]) if basis else None,
+            doel[1] if doel else None,
+            int(doel[0]) if doel else None,
+            direction_label(indicator),
+            last[1] if last else None,
+            last[0] if last else None,
+            status_label(indicator),
+        ])
+    for index, (_heading, width) in enumerate(heads, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+
+
+@dataclass(frozen=True)
+class IndicatorBlock:
+    """An indicator as the PDF shows it: the typed indicator (its chart, its status) and
+    its base and target written out the Dutch way ("100 deelnemers (2020)"; "" when not
+    set)."""
+
+    indicator: IndicatorRef
+    basis: str
+    doel: str
+
+    @classmethod
+    def of(cls, indicator: IndicatorRef) -> IndicatorBlock:
+        def text(pair: tuple[str, float] | None) -> str:
+            return f"{with_unit(pair[1], indicator.eenheid)} ({pair[0]})" if pair else ""
+
+        return cls(indicator=indicator, basis=text(indicator.basis), doel=text(indicator.doel))
 
 
 def _refuse_fetch(url, *args, **kwargs):
@@ -194,12 +290,27 @@ def _refuse_fetch(url, *args, **kwargs):
 def plan_html(document: dict, *, plan: Beleidsplan, versie: Planversie | None) -> str:
     """The HTML the PDF is made from (templates/downloads/plan_pdf.html). Per SD its
     groups of actions: each OD's, then the SD's own (if any), so the template has one
-    loop over actions."""
+    loop over actions. Each OD and each action comes with its indicators
+    (``IndicatorBlock``, [] without), read by ``PlanDocument``; a plan without indicators
+    gives the same HTML as before they were added."""
+    typed = PlanDocument.from_dict(document)
+
+    def blocks(indicators: list[IndicatorRef]) -> list[IndicatorBlock]:
+        return [IndicatorBlock.of(indicator) for indicator in indicators]
+
+    def entries(goal: dict) -> list[tuple[dict | None, list[IndicatorBlock]]]:
+        """(action, its indicators) in order, after (None, the goal's own indicators) when
+        it has any: one loop in the template, one place for an indicator's markup."""
+        own = blocks(typed.goal(goal["id"]).indicatoren)
+        return ([(None, own)] if own else []) + [
+            (actie, blocks(typed.action(actie["id"]).indicatoren)) for actie in goal["acties"]
+        ]
+
     sections = [
         {
             "sd": sd,
-            "groups": [{"od": od, "acties": od["acties"]} for od in sd["doelstellingen"]]
-            + ([{"od": None, "acties": sd["acties"]}] if sd["acties"] else []),
+            "groups": [{"od": od, "acties": entries(od)} for od in sd["doelstellingen"]]
+            + ([{"od": None, "acties": entries(sd)}] if sd["acties"] else []),
         }
         for sd in document["doelstellingen"]
     ]
@@ -212,6 +323,7 @@ def plan_html(document: dict, *, plan: Beleidsplan, versie: Planversie | None) -
             "sections": sections,
             "opgemaakt_op": timezone.localtime(),
             "aantal_acties": len(action_rows(document)),
+            "has_indicators": bool(typed.indicators),
         },
     )
 
@@ -245,7 +357,8 @@ def _make(kind: str, document: dict, *, plan: Beleidsplan, versie: Planversie | 
     if kind == "csv":
         return render_csv(rows)
     title = f"{plan.titel}: {versie}" if versie else f"{plan.titel}: {_('Working state')}"
-    return render_xlsx(rows, title=title)
+    indicators = PlanDocument.from_dict(document).indicators
+    return render_xlsx(rows, title=title, indicators=indicators)
 
 
 def _filename(kind: str, name: str) -> str:
