@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -471,6 +473,33 @@ class Indicator(models.Model):
     @property
     def meer_is_beter(self) -> bool:
         return self.richting == self.Richting.MEER
+
+    #: What the plan says of an indicator (what a change proposal may change); its values,
+    #: reporter and display settings are not part of it.
+    DEFINITION_FIELDS = (
+        "naam", "eenheid", "basiswaarde", "basisjaar", "streefwaarde", "streefjaar", "richting",
+    )
+
+    def definitie(self) -> dict[str, str | int | None]:
+        """The plan's words on this indicator, as JSON-ready values (numbers as text, so
+        that 12.50 and 12.5 compare equal). No query."""
+        values: dict[str, str | int | None] = {}
+        for name in self.DEFINITION_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, Decimal):
+                value = format(value.normalize(), "f") if value != value.to_integral() else (
+                    format(value, ".0f")
+                )
+            values[name] = value
+        return values
+
+    @property
+    def onderwerp(self) -> str:
+        """The OD's code, or the action (its OD's code and text). Select ``doelstelling``
+        and ``actie__doelstelling`` with it."""
+        if self.actie_id:
+            return str(self.actie)
+        return self.doelstelling.code if self.doelstelling_id else "?"
 
     def plan(self):
         """The plan of the goal or action (one query per relation not yet loaded)."""

@@ -16,7 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from acties.models import Actie
+from acties.models import Actie, Indicator
 from cultuurregio.admin import ConflictCheckMixin
 
 from .comparison import WERK, change_label, compare, load_side
@@ -40,6 +40,15 @@ class WijzigingsvoorstelForm(forms.ModelForm):
             "nieuwe_tagline",
             "nieuw_transversaal",
             "delen",
+            "indicator",
+            "indicator_naam",
+            "indicator_eenheid",
+            "indicator_richting",
+            "indicator_cumulatief",
+            "indicator_basiswaarde",
+            "indicator_basisjaar",
+            "indicator_streefwaarde",
+            "indicator_streefjaar",
             "motivatie",
         ]
         widgets = {
@@ -57,6 +66,10 @@ class WijzigingsvoorstelForm(forms.ModelForm):
         if "actie" in self.fields:
             self.fields["actie"].error_messages["invalid_choice"] = _(
                 "This action does not exist (anymore) in the plan. Choose one from the list."
+            )
+        if "indicator" in self.fields:
+            self.fields["indicator"].error_messages["invalid_choice"] = _(
+                "This indicator does not exist (anymore) in the plan. Choose one from the list."
             )
         kind = getattr(self, "kind", None)
         if kind is not None:
@@ -101,7 +114,7 @@ class OpenVoorstelInline(admin.TabularInline):
             super()
             .get_queryset(request)
             .filter(status=Wijzigingsvoorstel.Status.OPEN)
-            .select_related("doelstelling", "doel", "actie__doelstelling")
+            .with_subjects()
         )
 
     @admin.display(description=_("decide"))
@@ -129,11 +142,26 @@ class BeslistVoorstelInline(admin.TabularInline):
             super()
             .get_queryset(request)
             .exclude(status=Wijzigingsvoorstel.Status.OPEN)
-            .select_related("doelstelling", "actie__doelstelling")
+            .with_subjects()
         )
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+def _indicator_choices(plan: Beleidsplan) -> list[dict]:
+    """The plan's indicators in the plan's order (goal, action, own order), each labelled
+    with what it measures. One query."""
+    rows = Indicator.objects.van_plan(plan).select_related("doelstelling", "actie__doelstelling")
+
+    def place(indicator):
+        goal = indicator.actie.doelstelling if indicator.actie_id else indicator.doelstelling
+        volgorde = indicator.actie.volgorde if indicator.actie_id else 0
+        return (goal.tree_id, goal.lft, volgorde, indicator.volgorde, indicator.pk)
+
+    return [
+        {"pk": row.pk, "label": f"{row.onderwerp} · {row}"} for row in sorted(rows, key=place)
+    ]
 
 
 def _describe(obj) -> str:
@@ -227,7 +255,7 @@ class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
         "doelstelling__code",
         "doelstelling__formulering",
     ]
-    autocomplete_fields = ["doelstelling", "doel", "actie"]
+    autocomplete_fields = ["doelstelling", "doel", "actie", "indicator"]
     readonly_fields = [
         "status",
         "auteur",
@@ -240,8 +268,8 @@ class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
     actions = ["reject_selected"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(
-            "herziening", "doelstelling", "actie__doelstelling", "auteur"
+        return super().get_queryset(request).with_subjects().select_related(
+            "herziening", "auteur"
         )
 
     # --- One form per kind ---------------------------------------------------------------
@@ -256,9 +284,9 @@ class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
         return KINDS.get(request.GET.get("soort", ""))
 
     @staticmethod
-    def _subject(request) -> tuple[Doelstelling | None, Actie | None]:
-        """The goal and action named in the add URL, or None."""
-        goal = actie = None
+    def _subject(request) -> tuple[Doelstelling | None, Actie | None, Indicator | None]:
+        """The goal, action and indicator named in the add URL, or None."""
+        goal = actie = indicator = None
         if request.GET.get("doelstelling", "").isdigit():
             goal = Doelstelling.objects.filter(pk=request.GET["doelstelling"]).first()
         if request.GET.get("actie", "").isdigit():
@@ -267,7 +295,13 @@ class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
                 .filter(pk=request.GET["actie"])
                 .first()
             )
-        return goal, actie
+        if request.GET.get("indicator", "").isdigit():
+            indicator = (
+                Indicator.objects.select_related("doelstelling", "actie__doelstelling")
+                .filter(pk=request.GET["indicator"])
+                .first()
+            )
+        return goal, actie, indicator
 
     def get_fields(self, request, obj=None):
         kind = self._kind(request, obj)
@@ -295,10 +329,16 @@ class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
         initial = super().get_changeform_initial_data(request)
         kind = self._kind(request)
         if kind is not None:
-            goal, actie = self._subject(request)
-            # "New wording" starts from the current wording of the goal or action.
-            initial.update(kind.initial(goal=goal, actie=actie))
-            plan_id = goal.plan_id if goal else actie.doelstelling.plan_id if actie else None
+            goal, actie, indicator = self._subject(request)
+            # "New wording" starts from the current wording of the goal or action (an
+            # indicator's proposal from the indicator as it is).
+            initial.update(kind.initial(goal=goal, actie=actie, indicator=indicator))
+            plan_id = (
+                goal.plan_id if goal
+                else actie.doelstelling.plan_id if actie
+                else indicator.plan().pk if indicator
+                else None
+            )
             if "herziening" not in initial and plan_id is not None:
                 # Written from the goal's or action's page: the plan's open round, when
                 # there is exactly one.
@@ -317,8 +357,10 @@ class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
         kind = self._kind(request)
         if kind is None:
             return self._choose_kind(request)
-        goal, actie = self._subject(request)
-        subject = goal if kind.starts_from == "doelstelling" else actie
+        goal, actie, indicator = self._subject(request)
+        subject = {"doelstelling": goal, "actie": actie, "indicator": indicator}.get(
+            kind.starts_from or ""
+        )
         if kind.starts_from and subject is None and request.method == "GET":
             return self._choose_subject(request, kind)
         extra_context = {**(extra_context or {}), "kind": kind, "subtitle": capfirst(kind.label)}
@@ -335,15 +377,17 @@ class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
     def _choose_kind(self, request):
         """Step 1: the kinds, each a link to its own form (keeping ?herziening=,
         ?doelstelling=, ?actie=)."""
-        goal, actie = self._subject(request)
+        goal, actie, indicator = self._subject(request)
         kinds = list(KINDS.values())
-        if actie is not None:
+        if indicator is not None:
+            kinds = [kind for kind in kinds if "indicator" in kind.fields]
+        elif actie is not None:
             kinds = [kind for kind in kinds if "actie" in kind.fields]
         elif goal is not None:
             kinds = [kind for kind in kinds if "doelstelling" in kind.fields]
         keep = {
             name: request.GET[name]
-            for name in ("herziening", "doelstelling", "actie")
+            for name in ("herziening", "doelstelling", "actie", "indicator")
             if request.GET.get(name, "").isdigit()
         }
         add_url = reverse("admin:beleidsplan_wijzigingsvoorstel_add")
@@ -356,27 +400,44 @@ class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
             "admin/beleidsplan/wijzigingsvoorstel/choose_kind.html",
             {
                 **self._step_context(request, gettext("What kind of change do you propose?")),
-                "goal_kinds": [c for c in choices if not c["kind"].about_action],
-                "action_kinds": [c for c in choices if c["kind"].about_action],
+                "sections": [
+                    {"title": title, "choices": in_section}
+                    for title, in_section in (
+                        (gettext("Goals"), [
+                            c for c in choices
+                            if not c["kind"].about_action and not c["kind"].about_indicator
+                        ]),
+                        (gettext("Actions"), [c for c in choices if c["kind"].about_action]),
+                        (gettext("Indicators"), [
+                            c for c in choices if c["kind"].about_indicator
+                        ]),
+                    )
+                    if in_section
+                ],
                 "goal": goal,
                 "actie": actie,
+                "indicator": indicator,
             },
         )
 
     def _choose_subject(self, request, kind: Kind):
-        """Step 2, for kinds that start from the current wording: which goal or action."""
+        """Step 2, for kinds that start from the current wording: which goal, action or
+        indicator."""
         plans = Beleidsplan.objects.all()
         if request.GET.get("herziening", "").isdigit():
             plans = plans.filter(herzieningen__pk=request.GET["herziening"])
         groups = []
         for plan in plans.order_by("-van_jaar", "pk"):
+            if kind.starts_from == "indicator":
+                groups.append({"plan": plan, "rows": _indicator_choices(plan)})
+                continue
             if kind.starts_from == "actie":
                 rows = Actie.objects.filter(doelstelling__plan=plan).select_related(
                     "doelstelling"
                 ).order_by("doelstelling__tree_id", "doelstelling__lft", "volgorde", "pk")
             else:
                 rows = Doelstelling.objects.filter(plan=plan).order_by("tree_id", "lft")
-            groups.append({"plan": plan, "rows": list(rows)})
+            groups.append({"plan": plan, "rows": [{"pk": r.pk, "label": str(r)} for r in rows]})
         field = Wijzigingsvoorstel._meta.get_field(kind.starts_from)
         return TemplateResponse(
             request,
@@ -414,7 +475,10 @@ class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     #: The texts a coordinator types in a proposal's form.
-    TYPED_FIELDS = ("nieuwe_formulering", "nieuwe_tagline", "delen", "motivatie")
+    TYPED_FIELDS = (
+        "nieuwe_formulering", "nieuwe_tagline", "delen", "indicator_naam", "indicator_eenheid",
+        "motivatie",
+    )
 
     def _decided_meanwhile(self, request, voorstel):
         """The proposal was accepted or rejected while this form was open: it stays as it
@@ -468,9 +532,7 @@ class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
 
     def _decide(self, request, pk, *, accept: bool):
         voorstel = get_object_or_404(
-            Wijzigingsvoorstel.objects.select_related(
-                "herziening", "doelstelling", "doel", "actie__doelstelling"
-            ),
+            Wijzigingsvoorstel.objects.with_subjects().select_related("herziening"),
             pk=pk,
         )
         if not self.has_change_permission(request, voorstel):
@@ -537,7 +599,7 @@ class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
                     **self.admin_site.each_context(request),
                     "opts": self.model._meta,
                     "voorstellen": list(
-                        queryset.select_related("doelstelling", "actie__doelstelling")
+                        queryset.with_subjects()
                     ),
                     "title": gettext("Reject these proposals?"),
                     "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
@@ -679,7 +741,7 @@ def _changes_since_last(plan: Beleidsplan) -> dict:
             status=Wijzigingsvoorstel.Status.AANVAARD,
             beslist_op__gt=last.gepubliceerd_op,
         )
-        .select_related("doelstelling", "doel", "actie__doelstelling")
+        .with_subjects()
         .order_by("beslist_op", "pk")
     )
     compare_url = reverse("plan:vergelijk", args=[plan.pk])

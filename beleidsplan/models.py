@@ -13,7 +13,7 @@ from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from simple_history.models import HistoricalRecords
 
-from acties.models import Rapportering
+from acties.models import Indicator, Rapportering
 from cultuurregio.validators import year_validators
 
 
@@ -418,6 +418,16 @@ class Herziening(models.Model):
 _MISSING = object()  # a foreign key whose row does not exist
 
 
+class WijzigingsvoorstelQuerySet(models.QuerySet):
+    def with_subjects(self):
+        """With what ``__str__`` and ``beschrijving`` read: the goal, the target, the
+        action with its OD, the indicator with what it measures. Joins, no extra query."""
+        return self.select_related(
+            "doelstelling", "doel", "actie__doelstelling",
+            "indicator__doelstelling", "indicator__actie__doelstelling",
+        )
+
+
 class Wijzigingsvoorstel(models.Model):
     """A change proposal of a revision round. Accepting it applies it to the working plan
     (``beleidsplan.services.accept_proposal``); rejected and open ones stay on record.
@@ -441,6 +451,9 @@ class Wijzigingsvoorstel(models.Model):
         ACTIE_HERFORMULEREN = "actie_herformuleren", _("reword an action")
         ACTIE_VERPLAATSEN = "actie_verplaatsen", _("move an action to another OD")
         ACTIE_SCHRAPPEN = "actie_schrappen", _("remove an action")
+        INDICATOR_NIEUW = "indicator_nieuw", _("new indicator")
+        INDICATOR_WIJZIGEN = "indicator_wijzigen", _("change an indicator")
+        INDICATOR_SCHRAPPEN = "indicator_schrappen", _("remove an indicator")
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")
@@ -509,6 +522,45 @@ class Wijzigingsvoorstel(models.Model):
         blank=True,
         help_text=_("Split: the wording of each new goal, one per line."),
     )
+    # Proposals about an indicator (beleidsplan/proposals.py, IndicatorKind): the indicator,
+    # kept as a plain id when it is removed, and the values proposed for it.
+    indicator = models.ForeignKey(
+        "acties.Indicator",
+        verbose_name=_("indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="voorstellen",
+        error_messages={"invalid": _("This indicator does not exist (anymore) in the plan.")},
+    )
+    indicator_ref = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    indicator_naam = models.CharField(_("name of the indicator"), max_length=200, blank=True)
+    indicator_eenheid = models.CharField(
+        _("unit"), max_length=50, blank=True, help_text=_('What is counted, e.g. "participants".')
+    )
+    indicator_basiswaarde = models.DecimalField(
+        _("base value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    indicator_basisjaar = models.PositiveSmallIntegerField(
+        _("base year"), null=True, blank=True, validators=year_validators
+    )
+    indicator_streefwaarde = models.DecimalField(
+        _("target value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    indicator_streefjaar = models.PositiveSmallIntegerField(
+        _("target year"), null=True, blank=True, validators=year_validators,
+        help_text=_("A year of the plan's period."),
+    )
+    indicator_richting = models.CharField(
+        _("direction"), max_length=10, choices=Indicator.Richting.choices, blank=True
+    )
+    indicator_cumulatief = models.BooleanField(
+        _("cumulative"), default=False,
+        help_text=_(
+            "Checked: a number per period that adds up (e.g. participants per year). "
+            "Unchecked: a level (e.g. the number of municipalities in the UiT-pas)."
+        ),
+    )
     motivatie = models.TextField(_("motivation"), blank=True)
     auteur = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -543,6 +595,7 @@ class Wijzigingsvoorstel(models.Model):
     effect = models.JSONField(default=dict, blank=True, editable=False)
 
     history = HistoricalRecords()
+    objects = WijzigingsvoorstelQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("change proposal")
@@ -554,9 +607,11 @@ class Wijzigingsvoorstel(models.Model):
         ]
 
     def __str__(self):
-        """The kind and its subject: the goal's code, or the action's OD code and text.
-        Select ``doelstelling`` and ``actie__doelstelling`` with it."""
-        if self.doelstelling_id:
+        """The kind and its subject: the indicator's name, the goal's code, or the action's
+        OD code and text. Call on ``with_subjects()``."""
+        if self.indicator_id:
+            subject = self.indicator.naam
+        elif self.doelstelling_id:
             subject = self.doelstelling.code
         elif self.actie_id:
             subject = str(self.actie)
@@ -565,7 +620,11 @@ class Wijzigingsvoorstel(models.Model):
         return f"{self.get_soort_display()} {subject}".strip()
 
     def save(self, *args, **kwargs):
-        if self.pk is None and self.doelstelling_id:
+        if self.pk is None and self.indicator_id:
+            # The indicator as the plan stated it then (staleness check, and the "from"
+            # side of what the proposal changes once the indicator itself has changed).
+            self.basis_formulering = json.dumps(self.indicator.definitie(), sort_keys=True)
+        elif self.pk is None and self.doelstelling_id:
             # What the goal looked like when the proposal was written (staleness check).
             self.basis_formulering = self.doelstelling.formulering
             self.basis_ouder_ref = self.doelstelling.parent_id
@@ -578,18 +637,28 @@ class Wijzigingsvoorstel(models.Model):
             self.doelstelling_ref = self.doelstelling_id
         if self.actie_id:
             self.actie_ref = self.actie_id
+        if self.indicator_id:
+            self.indicator_ref = self.indicator_id
         super().save(*args, **kwargs)
 
     def delen_lijst(self) -> list[str]:
         return [line.strip() for line in self.delen.splitlines() if line.strip()]
 
     def beschrijving(self) -> str:
-        """What the proposal does, in one Dutch sentence (its kind says it). Select
-        ``doelstelling``, ``doel`` and ``actie__doelstelling`` with it."""
+        """What the proposal does, in one Dutch sentence (its kind says it). Call on
+        ``with_subjects()``."""
         from .proposals import KINDS
 
         kind = KINDS.get(self.soort)
         return kind.describe(self) if kind is not None else self.get_soort_display()
+
+    def indicator_changes(self) -> list[tuple[str, str, str]]:
+        """(what, before, proposed) for each value a proposal about an indicator changes;
+        ``[]`` for the other kinds. No query."""
+        from .proposals import KINDS
+
+        kind = KINDS.get(self.soort)
+        return kind.indicator_changes(self) if kind is not None else []
 
     @property
     def is_open(self) -> bool:
@@ -599,13 +668,14 @@ class Wijzigingsvoorstel(models.Model):
         """Check that the proposal says what its kind needs, in words a coordinator
         understands. Runs before saving from any form (admin, site)."""
         super().clean()
-        S = self.Soort
         errors: dict[str, str] = {}
         # Fields that already failed their own check (a form excludes them) get no second
         # message here.
         skip = getattr(self, "_clean_exclude", set())
-        goal, target, actie = (self._related(name) for name in ("doelstelling", "doel", "actie"))
-        if _MISSING in (goal, target, actie):
+        goal, target, actie, indicator = (
+            self._related(name) for name in ("doelstelling", "doel", "actie", "indicator")
+        )
+        if _MISSING in (goal, target, actie, indicator):
             # The field's own check already says it does not exist ("invalid" below).
             return
         plan_id = self.herziening.plan_id if self.herziening_id else None
@@ -620,7 +690,7 @@ class Wijzigingsvoorstel(models.Model):
         kind = KINDS.get(self.soort)
         if kind is None:
             return  # the field's own check refuses an unknown kind
-        if "doelstelling" in kind.fields and kind is not KINDS[S.OPMERKING] and goal is None:
+        if "doelstelling" in kind.fields and kind.goal_required and goal is None:
             errors["doelstelling"] = gettext("Choose the goal this proposal is about.")
         for field, value in (("doelstelling", goal), ("doel", target)):
             if value is not None and plan_id and value.plan_id != plan_id:
@@ -630,6 +700,10 @@ class Wijzigingsvoorstel(models.Model):
         if actie is not None and plan_id and actie.doelstelling.plan_id != plan_id:
             errors["actie"] = gettext(
                 "This action belongs to another policy plan than the revision round."
+            )
+        if indicator is not None and plan_id and indicator.plan().pk != plan_id:
+            errors["indicator"] = gettext(
+                "This indicator belongs to another policy plan than the revision round."
             )
         errors = {field: message for field, message in errors.items() if field not in skip}
         if errors:

@@ -11,14 +11,18 @@ action lands in its audit trail with the user and the proposal as reason.
 
 from __future__ import annotations
 
+import copy
+import json
 from typing import ClassVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Max
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from acties.models import Actie
+from acties.indicators import format_number
+from acties.models import Actie, Indicator
 
 from .models import Doelstelling, Wijzigingsvoorstel
 
@@ -108,9 +112,63 @@ def hand_over(source: Doelstelling, target: Doelstelling, *, user, reason: str) 
     return moved
 
 
-def remove(row, *, user, reason: str) -> None:
+def move_indicators(source: Doelstelling | Actie, *, to: Doelstelling | Actie, user,
+                    reason: str) -> list[int]:
+    """Give the indicators of ``source`` (a goal or action that is going away) to ``to``
+    (an OD or an action), after its own, with their values: measurements are history and
+    follow their indicator. Returns the moved indicator ids."""
+    field = "actie" if isinstance(to, Actie) else "doelstelling"
+    last = Indicator.objects.filter(**{field: to}).aggregate(last=Max("volgorde"))["last"] or 0
+    moved = []
+    for offset, indicator in enumerate(source.indicatoren.order_by("volgorde", "pk"), start=1):
+        indicator.doelstelling = to if field == "doelstelling" else None
+        indicator.actie = to if field == "actie" else None
+        indicator.volgorde = last + offset
+        audit(indicator, user, reason)
+        indicator.save()
+        moved.append(indicator.pk)
+    return moved
+
+
+def refuse_if_measured(row: Doelstelling | Actie) -> None:
+    """A goal or action whose indicators have values is not removed: the values would be
+    lost (the database refuses it too: PROTECT)."""
+    if Indicator.objects.filter(**{_owner_field(row): row}, metingen__isnull=False).exists():
+        raise ProposalNotApplicable(
+            gettext(
+                "Values were measured for an indicator of %(subject)s; removing it would lose "
+                "them. Move or merge it instead."
+            )
+            % {"subject": row.code if isinstance(row, Doelstelling) else str(row)}
+        )
+
+
+def _owner_field(row: Doelstelling | Actie) -> str:
+    return "actie" if isinstance(row, Actie) else "doelstelling"
+
+
+def _moved(indicators: list[int]) -> dict[str, list[int]]:
+    """The effect's record of indicators that went with their goal or action."""
+    return {"verhuisde_indicatoren": indicators} if indicators else {}
+
+
+def _removed(indicators: list[int]) -> dict[str, list[int]]:
+    """The effect's record of indicators without values removed with their goal or
+    action."""
+    return {"geschrapte_indicatoren": indicators} if indicators else {}
+
+
+def remove(row, *, user, reason: str) -> list[int]:
+    """Delete a goal or action (audited) with its indicators that have no values (call
+    ``refuse_if_measured`` first). Returns the removed indicator ids."""
+    removed = []
+    for indicator in row.indicatoren.all():
+        removed.append(indicator.pk)
+        audit(indicator, user, reason)
+        indicator.delete()
     audit(row, user, reason)
     row.delete()
+    return removed
 
 
 def _reword_goal(goal: Doelstelling, voorstel: Wijzigingsvoorstel) -> None:
@@ -156,8 +214,12 @@ class Kind:
     help_texts: ClassVar[dict[str, Promise]] = {}
     #: The proposal is about an action (its subject is ``actie``), not a goal.
     about_action: ClassVar[bool] = False
-    #: The form starts from the current wording of this subject ("doelstelling" or
-    #: "actie"): the admin asks which one before showing the form.
+    #: The proposal is about an indicator (a new one, or ``indicator``).
+    about_indicator: ClassVar[bool] = False
+    #: When the form has a ``doelstelling`` field: it must be filled in.
+    goal_required: ClassVar[bool] = True
+    #: The form starts from the current wording of this subject ("doelstelling", "actie"
+    #: or "indicator"): the admin asks which one before showing the form.
     starts_from: ClassVar[str | None] = None
     #: What a coordinator reads when choosing the kind.
     explanation: ClassVar[Promise | str] = ""
@@ -169,8 +231,10 @@ class Kind:
     def form_fields(self) -> tuple[str, ...]:
         return COMMON_FIELDS + self.fields + LAST_FIELDS
 
-    def initial(self, *, goal: Doelstelling | None, actie: Actie | None) -> dict:
-        """Initial values of the form when written from ``goal`` or ``actie``."""
+    def initial(self, *, goal: Doelstelling | None, actie: Actie | None,
+                indicator: Indicator | None = None) -> dict:
+        """Initial values of the form when written from ``goal``, ``actie`` or
+        ``indicator``."""
         initial = {}
         if goal is not None and "doelstelling" in self.fields:
             initial["doelstelling"] = goal.pk
@@ -194,6 +258,10 @@ class Kind:
             raise ProposalNotApplicable(
                 gettext("The action of this proposal no longer exists in the plan.")
             )
+        if voorstel.indicator_ref and voorstel.indicator_id is None:
+            raise ProposalNotApplicable(
+                gettext("The indicator of this proposal no longer exists in the plan.")
+            )
 
     def apply(self, voorstel: Wijzigingsvoorstel, *, user, reason: str) -> dict:
         """Change the working plan; return what it did, by id (``Wijzigingsvoorstel.effect``)."""
@@ -202,6 +270,10 @@ class Kind:
     def describe(self, voorstel: Wijzigingsvoorstel) -> str:
         """One Dutch sentence: what the proposal does (comparison, history, confirmation)."""
         raise NotImplementedError
+
+    def indicator_changes(self, voorstel: Wijzigingsvoorstel) -> list[tuple[str, str, str]]:
+        """What the proposal changes in an indicator (only the indicator kinds do)."""
+        return []
 
 
 class GoalKind(Kind):
@@ -251,7 +323,7 @@ class Herformuleren(GoalKind):
     help_texts = {"nieuwe_formulering": _("Starts from the current wording: edit it.")}
     explanation = _("A new wording, short title or cross-cutting mark for a goal.")
 
-    def initial(self, *, goal, actie):
+    def initial(self, *, goal, actie, indicator=None):
         initial = super().initial(goal=goal, actie=actie)
         if goal is not None:
             initial["nieuwe_formulering"] = goal.formulering
@@ -404,13 +476,14 @@ class Samenvoegen(GoalKind):
         for child in list(goal.get_children()):
             place_goal(child, parent=target, positie=None)
         hand_over(goal, target, user=user, reason=reason)
+        indicators = move_indicators(goal, to=target, user=user, reason=reason)
         if voorstel.nieuwe_formulering.strip():
             target.formulering = voorstel.nieuwe_formulering.strip()
             audit(target, user, reason)
             target.save()
         removed = goal.pk
         remove(goal, user=user, reason=reason)
-        return {"geschrapt": [removed], "behouden": target.pk}
+        return {"geschrapt": [removed], "behouden": target.pk, **_moved(indicators)}
 
     def describe(self, voorstel):
         return gettext("Merge %(code)s into %(target)s") % {
@@ -451,9 +524,10 @@ class Splitsen(GoalKind):
             parts.append(part)
             after = part
         hand_over(goal, parts[0], user=user, reason=reason)
+        indicators = move_indicators(goal, to=parts[0], user=user, reason=reason)
         removed = goal.pk
         remove(goal, user=user, reason=reason)
-        return {"geschrapt": [removed], "nieuw": [p.pk for p in parts]}
+        return {"geschrapt": [removed], "nieuw": [p.pk for p in parts], **_moved(indicators)}
 
     def describe(self, voorstel):
         return gettext("Split %(code)s into %(count)s goals") % {
@@ -499,9 +573,14 @@ class OdNaarActie(GoalKind):
         )
         audit(actie, user, reason)
         actie.save()
+        # What measured the OD now measures the action it became.
+        indicators = move_indicators(goal, to=actie, user=user, reason=reason)
         removed = goal.pk
         remove(goal, user=user, reason=reason)
-        return {"geschrapt": [removed], "acties": [actie.pk], "verhuisde_acties": moved}
+        return {
+            "geschrapt": [removed], "acties": [actie.pk], "verhuisde_acties": moved,
+            **_moved(indicators),
+        }
 
     def describe(self, voorstel):
         return gettext("Turn %(code)s into an action of %(target)s") % {
@@ -573,7 +652,7 @@ class ActieNaarOd(ActionKind):
     starts_from = "actie"
     explanation = _("An action becomes an operational goal of its own.")
 
-    def initial(self, *, goal, actie):
+    def initial(self, *, goal, actie, indicator=None):
         initial = super().initial(goal=goal, actie=actie)
         if actie is not None:
             initial["nieuwe_formulering"] = actie.omschrijving
@@ -606,9 +685,11 @@ class ActieNaarOd(ActionKind):
         new_goal.save()
         if voorstel.positie:
             place_goal(new_goal, parent=target, positie=voorstel.positie)
+        # What measured the action now measures the OD it became.
+        indicators = move_indicators(actie, to=new_goal, user=user, reason=reason)
         removed = actie.pk
         remove(actie, user=user, reason=reason)
-        return {"nieuw": [new_goal.pk], "geschrapte_acties": [removed]}
+        return {"nieuw": [new_goal.pk], "geschrapte_acties": [removed], **_moved(indicators)}
 
     def describe(self, voorstel):
         return gettext("Turn %(actie)s into an operational goal under %(target)s") % {
@@ -679,7 +760,10 @@ class Schrappen(GoalKind):
     soort = S.SCHRAPPEN
     fields = ("doelstelling",)
     labels = {"doelstelling": _("goal to remove")}
-    explanation = _("Remove a goal without actions or operational goals.")
+    explanation = _(
+        "Remove a goal without actions or operational goals (its indicators without values "
+        "go with it)."
+    )
 
     def check_applicable(self, voorstel):
         super().check_applicable(voorstel)
@@ -692,12 +776,13 @@ class Schrappen(GoalKind):
                 )
                 % {"code": goal.code}
             )
+        refuse_if_measured(goal)
 
     def apply(self, voorstel, *, user, reason):
         goal = voorstel.doelstelling
         removed = goal.pk
-        remove(goal, user=user, reason=reason)
-        return {"geschrapt": [removed]}
+        indicators = remove(goal, user=user, reason=reason)
+        return {"geschrapt": [removed], **_removed(indicators)}
 
     def describe(self, voorstel):
         return gettext("Remove %(code)s") % {"code": _goal_label(voorstel)}
@@ -709,6 +794,7 @@ class Opmerking(GoalKind):
 
     soort = S.OPMERKING
     fields = ("doelstelling",)
+    goal_required = False
     labels = {"doelstelling": _("goal it is about")}
     help_texts = {"doelstelling": _("Empty: about the plan as a whole.")}
     explanation = _('A remark or open question, e.g. "moet nog verscherpt worden".')
@@ -735,7 +821,7 @@ class ActieHerformuleren(ActionKind):
     help_texts = {"nieuwe_formulering": _("Starts from the current description: edit it.")}
     explanation = _("A new description for an action.")
 
-    def initial(self, *, goal, actie):
+    def initial(self, *, goal, actie, indicator=None):
         initial = super().initial(goal=goal, actie=actie)
         if actie is not None:
             initial["nieuwe_formulering"] = actie.omschrijving
@@ -823,15 +909,293 @@ class ActieSchrappen(ActionKind):
     def check_applicable(self, voorstel):
         super().check_applicable(voorstel)
         self._refuse_if_reported(voorstel.actie)
+        refuse_if_measured(voorstel.actie)
 
     def apply(self, voorstel, *, user, reason):
         actie = voorstel.actie
         removed = actie.pk
-        remove(actie, user=user, reason=reason)
-        return {"geschrapte_acties": [removed]}
+        indicators = remove(actie, user=user, reason=reason)
+        return {"geschrapte_acties": [removed], **_removed(indicators)}
 
     def describe(self, voorstel):
         return gettext("Remove %(actie)s") % {"actie": _action_label(voorstel)}
+
+
+# --- Indicators ----------------------------------------------------------------------------
+
+#: The proposal's field for each thing the plan says of an indicator.
+PROPOSED = {f"indicator_{name}": name for name in Indicator.DEFINITION_FIELDS}
+
+
+def _indicator_label(voorstel: Wijzigingsvoorstel) -> str:
+    """The indicator's name (as it was when the proposal was written, when it is gone)
+    and what it measures."""
+    if voorstel.indicator_id:
+        indicator = voorstel.indicator
+        return f"“{indicator.naam}” ({indicator.onderwerp})"
+    name = _basis(voorstel).get("naam")
+    if name:
+        return f"“{name}”"
+    return gettext("indicator #%(id)s") % {"id": voorstel.indicator_ref}
+
+
+def _basis(voorstel: Wijzigingsvoorstel) -> dict:
+    """The indicator as the plan stated it when the proposal was written (``{}`` for
+    proposals without one)."""
+    try:
+        basis = json.loads(voorstel.basis_formulering or "{}")
+    except ValueError:
+        return {}
+    return basis if isinstance(basis, dict) else {}
+
+
+def _shown(name: str, value) -> str:
+    """A value of an indicator as the coordinator reads it."""
+    if value in (None, ""):
+        return "–"
+    if name == "richting":
+        return str(Indicator.Richting(value).label)
+    if name in ("basiswaarde", "streefwaarde"):
+        return format_number(value)
+    return str(value)
+
+
+class IndicatorKind(Kind):
+    """A kind about an indicator of an OD or an action. The rules of an indicator are its
+    own (``Indicator.clean`` and its fields): the proposal is checked against them on the
+    indicator as accepting would leave it, and again when it is accepted."""
+
+    about_indicator = True
+    goal_required = False
+
+    def _proposed(self, voorstel, indicator: Indicator) -> Indicator:
+        """``indicator`` (unsaved, or a copy) with the values the proposal gives."""
+        for field, name in PROPOSED.items():
+            if field in self.fields:
+                value = getattr(voorstel, field)
+                setattr(indicator, name, value.strip() if isinstance(value, str) else value)
+        if "indicator_cumulatief" in self.fields:
+            indicator.cumulatief = voorstel.indicator_cumulatief
+        return indicator
+
+    def _errors(self, indicator: Indicator) -> dict[str, str]:
+        """The indicator's own rules, as errors on the proposal's fields."""
+        try:
+            indicator.full_clean(exclude=["rapporteur"])
+        except ValidationError as error:
+            errors: dict[str, str] = {}
+            for name, messages in error.message_dict.items():
+                field = f"indicator_{name}" if name not in ("doelstelling", "actie") else name
+                if field not in self.fields:
+                    field = NON_FIELD_ERRORS
+                errors[field] = " ".join([*filter(None, [errors.get(field)]), *messages])
+            return errors
+        return {}
+
+    def indicator_changes(self, voorstel) -> list[tuple[str, str, str]]:
+        """(what, before, proposed) for each thing of the indicator the proposal changes,
+        from the indicator as it was when the proposal was written (nothing, for a new
+        one). No query."""
+        basis = _basis(voorstel)
+        rows = []
+        for field, name in PROPOSED.items():
+            if field not in self.fields:
+                continue
+            before, after = basis.get(name), getattr(voorstel, field)
+            if isinstance(after, str):
+                after = after.strip()
+            if _shown(name, before) != _shown(name, after):
+                label = str(Indicator._meta.get_field(name).verbose_name)
+                rows.append((label, _shown(name, before), _shown(name, after)))
+        return rows
+
+    def _save(self, indicator: Indicator, *, user, reason) -> None:
+        """Check the indicator once more (the plan may have changed since the proposal
+        was written) and save it, audited."""
+        errors = self._errors(indicator)
+        if errors:
+            raise ProposalNotApplicable(" ".join(errors.values()))
+        audit(indicator, user, reason)
+        indicator.save()
+
+
+class IndicatorNieuw(IndicatorKind):
+    soort = S.INDICATOR_NIEUW
+    fields = (
+        "doelstelling", "actie", *PROPOSED, "indicator_cumulatief",
+    )
+    labels = {
+        "doelstelling": _("operational goal (OD) it measures"),
+        "actie": _("or the action it measures"),
+    }
+    help_texts = {
+        "doelstelling": _("Fill in an operational goal or an action, not both."),
+        "indicator_basiswaarde": _("Optional: the value at the start, with its year."),
+    }
+    explanation = _("A measurable indicator with a target, for an operational goal or an action.")
+
+    def initial(self, *, goal, actie, indicator=None):
+        return {**super().initial(goal=goal, actie=actie), "indicator_richting": "meer"}
+
+    def validate(self, voorstel, *, goal, target, actie):
+        if goal is None and actie is None:
+            return {
+                "doelstelling": gettext(
+                    "Choose the operational goal (OD) or the action the indicator measures."
+                )
+            }
+        if goal is not None and actie is not None:
+            return {"actie": gettext("Choose an operational goal or an action, not both.")}
+        return self._errors(self._proposed(voorstel, Indicator(doelstelling=goal, actie=actie)))
+
+    def apply(self, voorstel, *, user, reason):
+        owner = {"doelstelling": voorstel.doelstelling} if voorstel.doelstelling_id else {
+            "actie": voorstel.actie
+        }
+        last = Indicator.objects.filter(**owner).aggregate(last=Max("volgorde"))["last"] or 0
+        indicator = self._proposed(voorstel, Indicator(**owner, volgorde=last + 1))
+        self._save(indicator, user=user, reason=reason)
+        return {"nieuwe_indicatoren": [indicator.pk]}
+
+    def describe(self, voorstel):
+        if voorstel.doelstelling_id or voorstel.doelstelling_ref:
+            subject = _goal_label(voorstel)
+        else:
+            subject = _action_label(voorstel)
+        return gettext(
+            "New indicator for %(subject)s: “%(naam)s”, target %(target)s %(unit)s in %(year)s"
+        ) % {
+            "subject": subject,
+            "naam": voorstel.indicator_naam.strip(),
+            "target": _shown("streefwaarde", voorstel.indicator_streefwaarde),
+            "unit": voorstel.indicator_eenheid.strip(),
+            "year": _shown("streefjaar", voorstel.indicator_streefjaar),
+        }
+
+
+class ExistingIndicatorKind(IndicatorKind):
+    """A kind about an existing indicator: stale when the plan's words on the indicator
+    changed after the proposal was written (``basis_formulering`` holds them then)."""
+
+    def _base_errors(self, indicator) -> dict[str, str]:
+        if indicator is None:
+            return {"indicator": gettext("Choose the indicator this proposal is about.")}
+        return {}
+
+    def check_applicable(self, voorstel):
+        super().check_applicable(voorstel)
+        indicator = voorstel.indicator
+        if indicator is not None and _basis(voorstel) != indicator.definitie():
+            raise ProposalNotApplicable(
+                gettext(
+                    "The indicator %(indicator)s was changed after this proposal was written; "
+                    "the proposal no longer applies as written."
+                )
+                % {"indicator": _indicator_label(voorstel)}
+            )
+
+
+class IndicatorWijzigen(ExistingIndicatorKind):
+    soort = S.INDICATOR_WIJZIGEN
+    fields = ("indicator", *PROPOSED)
+    labels = {"indicator": _("indicator to change")}
+    help_texts = {"indicator_naam": _("Starts from the indicator as it is: edit what changes.")}
+    starts_from = "indicator"
+    explanation = _("A new target, base, name or direction for an indicator.")
+
+    def initial(self, *, goal, actie, indicator=None):
+        initial = super().initial(goal=goal, actie=actie)
+        if indicator is not None:
+            initial["indicator"] = indicator.pk
+            initial.update(
+                {field: getattr(indicator, name) for field, name in PROPOSED.items()}
+            )
+        return initial
+
+    def validate(self, voorstel, *, goal, target, actie):
+        indicator = voorstel.indicator if voorstel.indicator_id else None
+        errors = self._base_errors(indicator)
+        if errors:
+            return errors
+        current = indicator.definitie()
+        proposed = self._proposed(voorstel, copy.copy(indicator))
+        errors = self._errors(proposed)
+        if errors:
+            return errors
+        if proposed.definitie() == current:
+            return {
+                NON_FIELD_ERRORS: gettext(
+                    "The proposed values are the same as the indicator's current ones."
+                )
+            }
+        return self._unit_errors(indicator, proposed.eenheid)
+
+    @staticmethod
+    def _unit_errors(indicator: Indicator, eenheid: str) -> dict[str, str]:
+        # Values already measured were counted in the old unit: another unit would make
+        # them say something else.
+        if eenheid.casefold() != indicator.eenheid.casefold() and indicator.metingen.exists():
+            return {
+                "indicator_eenheid": gettext(
+                    "Values of this indicator were already measured in %(unit)s: its unit "
+                    "cannot change. Propose a new indicator instead."
+                )
+                % {"unit": indicator.eenheid}
+            }
+        return {}
+
+    def check_applicable(self, voorstel):
+        super().check_applicable(voorstel)
+        errors = self._unit_errors(voorstel.indicator, voorstel.indicator_eenheid.strip())
+        if errors:
+            raise ProposalNotApplicable(" ".join(errors.values()))
+
+    def apply(self, voorstel, *, user, reason):
+        indicator = self._proposed(voorstel, voorstel.indicator)
+        self._save(indicator, user=user, reason=reason)
+        return {"indicatoren": [indicator.pk]}
+
+    def describe(self, voorstel):
+        changes = "; ".join(
+            f"{what} {old} → {new}" for what, old, new in self.indicator_changes(voorstel)
+        )
+        return gettext("Change the indicator %(indicator)s: %(changes)s") % {
+            "indicator": _indicator_label(voorstel),
+            "changes": changes or "–",
+        }
+
+
+class IndicatorSchrappen(ExistingIndicatorKind):
+    soort = S.INDICATOR_SCHRAPPEN
+    fields = ("indicator",)
+    labels = {"indicator": _("indicator to remove")}
+    explanation = _("Remove an indicator that has no values yet.")
+
+    def validate(self, voorstel, *, goal, target, actie):
+        return self._base_errors(voorstel.indicator if voorstel.indicator_id else None)
+
+    def check_applicable(self, voorstel):
+        super().check_applicable(voorstel)
+        if voorstel.indicator.metingen.exists():
+            raise ProposalNotApplicable(
+                gettext(
+                    "Values were already measured for the indicator %(indicator)s; removing "
+                    "it would lose them. Propose to change it instead."
+                )
+                % {"indicator": _indicator_label(voorstel)}
+            )
+
+    def apply(self, voorstel, *, user, reason):
+        indicator = voorstel.indicator
+        removed = indicator.pk
+        audit(indicator, user, reason)
+        indicator.delete()
+        return {"geschrapte_indicatoren": [removed]}
+
+    def describe(self, voorstel):
+        return gettext("Remove the indicator %(indicator)s") % {
+            "indicator": _indicator_label(voorstel)
+        }
 
 
 #: Every kind, in the order the admin offers them.
@@ -851,6 +1215,9 @@ KINDS: dict[str, Kind] = {
         ActieVerplaatsen,
         ActieSchrappen,
         ActieNaarOd,
+        IndicatorNieuw,
+        IndicatorWijzigen,
+        IndicatorSchrappen,
     )
 }
 

@@ -77,7 +77,8 @@ def accept_proposal(*, voorstel: Wijzigingsvoorstel, user) -> Wijzigingsvoorstel
     # a rejection arriving while this acceptance runs would be overwritten.
     voorstel = (
         Wijzigingsvoorstel.objects.select_for_update(of=("self",))
-        .select_related("herziening", "doelstelling", "doel", "actie", "actie__doelstelling")
+        .with_subjects()
+        .select_related("herziening")
         .get(pk=voorstel.pk)
     )
     if not voorstel.is_open:
@@ -87,9 +88,9 @@ def accept_proposal(*, voorstel: Wijzigingsvoorstel, user) -> Wijzigingsvoorstel
         )
     _check_applicable(voorstel)
     voorstel.effect = _apply(voorstel, user=user)
-    # A merge, split or conversion removed the goal or action: the proposal keeps its id
-    # in ``*_ref``.
-    for field in ("doelstelling", "doel", "actie"):
+    # A merge, split, conversion or removal removed the goal, action or indicator: the
+    # proposal keeps its id in ``*_ref``.
+    for field in ("doelstelling", "doel", "actie", "indicator"):
         related = getattr(voorstel, field)
         if related is not None and related.pk is None:
             setattr(voorstel, field, None)

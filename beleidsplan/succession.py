@@ -313,7 +313,7 @@ def open_items(plan: Beleidsplan) -> OpenItems:
     voorstellen = list(
         Wijzigingsvoorstel.objects.filter(
             herziening__plan=plan, status=Wijzigingsvoorstel.Status.OPEN
-        ).select_related("herziening", "doelstelling", "actie__doelstelling")
+        ).with_subjects().select_related("herziening")
     )
     return OpenItems(rapporten=rapporten, voorstellen=voorstellen)
 

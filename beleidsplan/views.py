@@ -383,9 +383,8 @@ def _proposals_about(plan: Beleidsplan, goal_id: int) -> list[Wijzigingsvoorstel
             Q(doelstelling_ref=goal_id)
             | Q(status=Wijzigingsvoorstel.Status.AANVAARD, soort__in=creating)
         )
-        .select_related(
-            "herziening", "auteur", "beslist_door", "doelstelling", "doel", "actie__doelstelling"
-        )
+        .with_subjects()
+        .select_related("herziening", "auteur", "beslist_door")
         .order_by("aangemaakt_op", "pk")
     )
     return [
@@ -431,9 +430,9 @@ def herziening(request, plan_id: int, pk: int):
     plan = _insiders_only(request).plan
     ronde = get_object_or_404(Herziening, plan=plan, pk=pk)
     voorstellen = list(
-        ronde.voorstellen.select_related(
-            "doelstelling", "doel", "actie__doelstelling", "auteur", "beslist_door"
-        ).prefetch_related(Prefetch("reacties", queryset=Reactie.objects.select_related("auteur")))
+        ronde.voorstellen.with_subjects()
+        .select_related("auteur", "beslist_door")
+        .prefetch_related(Prefetch("reacties", queryset=Reactie.objects.select_related("auteur")))
     )
     status = request.GET.get("status", "open")
     if status not in ("open", "alle"):

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from acties.models import Actie, Voortgangsrapport
+from acties.models import Actie, Indicator, Voortgangsrapport
 from beleidsplan.models import Doelstelling, Herziening, Planversie, Wijzigingsvoorstel
 from beleidsplan.proposals import KINDS
 from beleidsplan.services import ProposalNotApplicable, accept_proposal, publish_version
@@ -429,13 +429,21 @@ def test_the_steering_group_reads_a_proposal_about_an_action_on_the_site(
 @pytest.mark.parametrize("soort", S.values)
 def test_each_kind_has_a_form_with_only_its_fields(coordinator_client, plan_tree, soort):
     kind = KINDS[soort]
-    subject = {"actie": plan_tree["a1"].pk} if kind.about_action else {
-        "doelstelling": plan_tree["od1"].pk
-    }
+    if kind.starts_from == "indicator":
+        indicator = Indicator.objects.create(
+            actie=plan_tree["a1"], naam="Deelnemers", eenheid="deelnemers", streefwaarde=50,
+            streefjaar=plan_tree["plan"].tot_jaar,
+        )
+        subject = {"indicator": indicator.pk}
+    elif kind.about_action:
+        subject = {"actie": plan_tree["a1"].pk}
+    else:
+        subject = {"doelstelling": plan_tree["od1"].pk}
     page = coordinator_client.get(add_url(soort=soort, **subject)).content.decode()
     asked = {"herziening", "volgorde", "motivatie", *kind.fields}
     for name in ("doelstelling", "actie", "doel", "positie", "nieuwe_formulering",
-                 "nieuwe_tagline", "nieuw_transversaal", "delen", "motivatie"):
+                 "nieuwe_tagline", "nieuw_transversaal", "delen", "indicator", "indicator_naam",
+                 "indicator_streefwaarde", "indicator_cumulatief", "motivatie"):
         assert (f'name="{name}"' in page) == (name in asked), name
 
 
