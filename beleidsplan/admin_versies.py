@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from acties.models import Actie, Indicator
 from cultuurregio.admin import ConflictCheckMixin
 
-from .comparison import WERK, change_label, compare, load_side
+from .comparison import WERK, change_label, compare, indicator_row, load_side
 from .models import Beleidsplan, Doelstelling, Herziening, Planversie, Reactie, Wijzigingsvoorstel
 from .proposals import KINDS, Kind
 from .services import ProposalNotApplicable, accept_proposal, publish_version, reject_proposal
@@ -735,6 +735,21 @@ def _changes_since_last(plan: Beleidsplan) -> dict:
                     "text": (after or before)["formulering"],
                 }
             )
+    for entry in doc["indicatoren"]:
+        row = indicator_row(entry)
+        for label in row["labels"]:
+            counts[label] = counts.get(label, 0) + 1
+        changes.append(
+            {
+                "what": gettext("indicator"),
+                "before": _where(entry["van"]),
+                "after": _where(entry["naar"]),
+                "kinds": ", ".join(row["labels"]),
+                "text": row["naam"] + "".join(
+                    f"; {what} {old} → {new}" for what, old, new in row["changes"]
+                ),
+            }
+        )
     accepted = (
         Wijzigingsvoorstel.objects.filter(
             herziening__plan=plan,
@@ -757,7 +772,7 @@ def _changes_since_last(plan: Beleidsplan) -> dict:
 
 
 def _where(side: dict | None) -> str:
-    """Where a goal or action is on one side: its code, or its OD's code."""
+    """Where a goal, action or indicator is on one side: its code, or its goal's code."""
     if side is None:
         return ""
-    return side["code"] or side["ouder"] or ""
+    return side["code"] or side.get("ouder") or ""

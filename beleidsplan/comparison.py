@@ -17,7 +17,8 @@ from typing import Any
 
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
-from acties.models import Actie
+from acties.indicators import format_number
+from acties.models import Actie, Indicator
 
 from .export import build_plan_document
 from .models import Beleidsplan, Doelstelling, Planversie, Wijzigingsvoorstel
@@ -232,12 +233,75 @@ def _entries(old_nodes, new_nodes, kinds, related, *, with_code: bool) -> list[d
     return entries
 
 
+# --- Indicators --------------------------------------------------------------------------
+
+#: What the plan says of an indicator; its values (``metingen``) are progress, not plan, and
+#: whether it shows on the home page is presentation.
+INDICATOR_FIELDS = ("naam", "eenheid", "basis", "doel", "richting", "cumulatief")
+
+
+def _indicators(document: dict) -> dict[int, dict]:
+    """Every indicator of a document by id: what the plan says of it, and what it measures
+    (the OD's id, or the action's id with its OD's code). Versions published before
+    indicators existed have none."""
+    found: dict[int, dict] = {}
+
+    def side(raw: dict, goal: dict, actie: dict | None) -> dict:
+        return {
+            **{name: raw.get(name) for name in INDICATOR_FIELDS},
+            "doelstelling": None if actie else goal["id"],
+            "actie": actie["id"] if actie else None,
+            "code": goal["code"],
+        }
+
+    def walk(items):
+        for item in items:
+            for raw in item.get("indicatoren", ()):
+                found[raw["id"]] = side(raw, item, None)
+            for actie in item.get("acties", ()):
+                for raw in actie.get("indicatoren", ()):
+                    found[raw["id"]] = side(raw, item, actie)
+            walk(item.get("doelstellingen", ()))
+
+    walk(document.get("doelstellingen", []))
+    return found
+
+
+def _indicator_entries(old: dict[int, dict], new: dict[int, dict]) -> list[dict]:
+    """One entry per indicator that is new, gone, changed (``gewijzigd``: what the plan
+    says of it) or moved to another goal or action (``verplaatst``)."""
+    entries = []
+    for indicator_id in list(old) + [i for i in new if i not in old]:
+        before, after = old.get(indicator_id), new.get(indicator_id)
+        if before is None:
+            changes = ["nieuw"]
+        elif after is None:
+            changes = ["geschrapt"]
+        else:
+            changes = []
+            if any(before[name] != after[name] for name in INDICATOR_FIELDS):
+                changes.append("gewijzigd")
+            if (before["doelstelling"], before["actie"]) != (after["doelstelling"], after["actie"]):
+                changes.append("verplaatst")
+        if changes:
+            entries.append(
+                {"id": indicator_id, "wijzigingen": changes, "van": before, "naar": after}
+            )
+    return entries
+
+
+def is_equal(doc: dict) -> bool:
+    """Whether a comparison found no difference at all."""
+    return not any(doc.get(key) for key in ("doelstellingen", "acties", "indicatoren"))
+
+
 def compare(plan: Beleidsplan, a: Side, b: Side) -> dict[str, Any]:
     """The ``cultuurregio-vergelijking/1`` document from the older side to the newer one.
 
     Entries: every goal or action that exists on either side and differs, in the order of
-    the old plan, then the new ones in the order of the new plan. One query (the accepted
-    proposals) besides loading the sides.
+    the old plan, then the new ones in the order of the new plan; likewise every indicator
+    whose definition or place differs. One query (the accepted proposals) besides loading
+    the sides.
     """
     old, new = ordered(plan, a, b)
     old_goals, old_actions = _flatten(old.document)
@@ -256,6 +320,9 @@ def compare(plan: Beleidsplan, a: Side, b: Side) -> dict[str, Any]:
             rel["action_kinds"],
             rel["action_related"],
             with_code=False,
+        ),
+        "indicatoren": _indicator_entries(
+            _indicators(old.document), _indicators(new.document)
         ),
     }
 
@@ -361,6 +428,7 @@ _CHANGE_LABELS = {
     "gesplitst": pgettext_lazy("kind of change", "split"),
     "omgezet_naar_actie": gettext_lazy("turned into an action"),
     "omgezet_naar_doelstelling": gettext_lazy("turned into a goal"),
+    "gewijzigd": gettext_lazy("changed"),
 }
 
 
@@ -378,19 +446,92 @@ def summary_lines(doc: dict) -> list[str]:
         gettext("Comparison of %(van)s with %(naar)s")
         % {"van": side_label(doc["van"]), "naar": side_label(doc["naar"])}
     ]
-    if not doc["doelstellingen"] and not doc["acties"]:
+    if is_equal(doc):
         lines.append(gettext("No differences."))
         return lines
-    lines.append("")
-    lines.append(gettext("Goals:"))
-    for entry in doc["doelstellingen"]:
-        lines.append(_summary_line(entry))
+    if doc["doelstellingen"]:
+        lines.append("")
+        lines.append(gettext("Goals:"))
+        for entry in doc["doelstellingen"]:
+            lines.append(_summary_line(entry))
     if doc["acties"]:
         lines.append("")
         lines.append(gettext("Actions:"))
         for entry in doc["acties"]:
             lines.append(_summary_line(entry))
+    if doc.get("indicatoren"):
+        lines.append("")
+        lines.append(gettext("Indicators:"))
+        for entry in doc["indicatoren"]:
+            row = indicator_row(entry)
+            changes = "; ".join(f"{what} {old} → {new}" for what, old, new in row["changes"])
+            lines.append(
+                f"- [{entry['id']}] {row['where']}: {', '.join(row['labels'])}\n    "
+                f"{row['naam']}" + (f" ({changes})" if changes else "")
+            )
     return lines
+
+
+def _indicator_value(name: str, value) -> str:
+    """A value of an indicator's definition as a reader reads it."""
+    if name in ("basis", "doel"):
+        # A value and its year; a base that was never set is both null.
+        if not value or value.get("waarde") is None:
+            return "–"
+        return f"{format_number(value['waarde'])} ({value['jaar']})"
+    if value is None:
+        return "–"
+    if name == "richting":
+        return str(Indicator.Richting(value).label)
+    if name == "cumulatief":
+        return gettext("yes") if value else gettext("no")
+    return str(value)
+
+
+_INDICATOR_LABELS = {
+    "naam": gettext_lazy("name"),
+    "eenheid": gettext_lazy("unit"),
+    "basis": gettext_lazy("base value"),
+    "doel": gettext_lazy("target value"),
+    "richting": gettext_lazy("direction"),
+    "cumulatief": gettext_lazy("cumulative"),
+}
+
+
+def indicator_row(entry: dict, *, actions: dict[int, _Node] | None = None) -> dict:
+    """An indicator's entry as the page and the summary show it: its name, where it
+    stands (the goal's code, or the action's goal and text when ``actions`` are given),
+    its changes, and (what, before, after) per value that changed. No query."""
+    before, after = entry["van"], entry["naar"]
+
+    def where(side: dict | None) -> str:
+        if side is None:
+            return ""
+        node = (actions or {}).get(side["actie"]) if side["actie"] else None
+        if node is not None:
+            return gettext('action under %(code)s: "%(text)s"') % {
+                "code": side["code"], "text": _truncate(node.formulering, 60),
+            }
+        return side["code"] or ""
+
+    place = where(after or before)
+    if before and after and "verplaatst" in entry["wijzigingen"]:
+        place = f"{where(before)} → {where(after)}"
+    changes = [
+        (str(_INDICATOR_LABELS[name]), _indicator_value(name, before[name]),
+         _indicator_value(name, after[name]))
+        for name in INDICATOR_FIELDS
+        if before and after and before[name] != after[name]
+    ]
+    return {
+        "id": entry["id"],
+        "naam": (after or before)["naam"],
+        "where": place,
+        "labels": [change_label(kind) for kind in entry["wijzigingen"]],
+        "changes": changes,
+        "doel": _indicator_value("doel", (after or before)["doel"]),
+        "eenheid": (after or before)["eenheid"],
+    }
 
 
 def _summary_line(entry: dict) -> str:
@@ -517,8 +658,15 @@ def side_by_side(old: Side, new: Side, doc: dict) -> dict[str, Any]:
         )
     for each in gone:
         each["changed"] = changed(each)
-    summary = _summary(sections, gone, actions)
-    return {"sections": sections, "gone": gone, "actions": actions, "summary": summary}
+    indicators = [
+        indicator_row(entry, actions={**old_actions, **new_actions})
+        for entry in doc.get("indicatoren", [])
+    ]
+    summary = _summary(sections, gone, actions, indicators)
+    return {
+        "sections": sections, "gone": gone, "actions": actions, "indicators": indicators,
+        "summary": summary,
+    }
 
 
 def _own_number(node: _Node | None) -> str | None:
@@ -540,7 +688,8 @@ def changed(row: dict) -> bool:
     return bool(row["wijzigingen"] or row["moved_to"]) and not row.get("follows_parent")
 
 
-def _summary(sections: list[dict], gone: list[dict], actions: list[dict]) -> list[dict]:
+def _summary(sections: list[dict], gone: list[dict], actions: list[dict],
+             indicators: list[dict]) -> list[dict]:
     """Per kind of change, the goals and actions it concerns, each with the anchor of its
     row on the page: what a reader scans first."""
     kinds: dict[str, dict] = {}
@@ -561,4 +710,7 @@ def _summary(sections: list[dict], gone: list[dict], actions: list[dict]) -> lis
         for label in action["labels"]:
             add(label, _short((action["naar"] or action["van"])["formulering"], 40),
                 f"a-{action['id']}")
+    for indicator in indicators:
+        # One group: the page's section on indicators says per indicator what changed.
+        add(gettext("indicators"), _short(indicator["naam"], 40), f"i-{indicator['id']}")
     return [{**kind, "count": len(kind["items"])} for kind in kinds.values()]

@@ -28,6 +28,7 @@ from .comparison import (
     compare,
     compare_plans,
     continued_ids,
+    is_equal,
     load_side,
     ordered,
     side_by_side,
@@ -188,7 +189,7 @@ def vergelijk(request, plan_id: int):
             return render_to_string("beleidsplan/_vergelijking.html", {
                 "plan": reading.plan, "doc": doc, "table": table,
                 "alles": form.cleaned_data["alles"],
-                "equal": not doc["doelstellingen"] and not doc["acties"],
+                "equal": is_equal(doc),
                 "van_label": side_label(doc["van"]), "naar_label": side_label(doc["naar"]),
             })
 
@@ -243,7 +244,7 @@ def vergelijk_vorig_plan(request, plan_id: int):
             return render_to_string("beleidsplan/_vergelijking.html", {
                 "plan": reading.plan, "doc": doc, "table": side_by_side(old, new, doc),
                 "alles": form.cleaned_data["alles"], "across_plans": True,
-                "equal": not doc["doelstellingen"] and not doc["acties"],
+                "equal": is_equal(doc),
                 "van_label": f"{old_reading.plan.titel}, {side_label(van)}",
                 "naar_label": f"{reading.plan.titel}, {side_label(naar)}",
             })

@@ -5,15 +5,17 @@ nothing changed, and proposals that remove or merge goals and actions take their
 indicators and measured values along instead of failing."""
 
 from decimal import Decimal
+from io import StringIO
 from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 
 from acties.models import Actie, Indicator, Meting
 from beleidsplan.models import Doelstelling, Herziening, Wijzigingsvoorstel
-from beleidsplan.services import ProposalNotApplicable, accept_proposal
+from beleidsplan.services import ProposalNotApplicable, accept_proposal, publish_version
 
 from .factories import make_actie, make_od, make_plan, make_sd, make_user
 
@@ -436,3 +438,100 @@ def test_the_steering_group_reads_what_a_change_of_an_indicator_proposes(
     text = page.content.decode()
     assert "Indicator wijzigen: Deelnemers aan de voorleesweek" in text
     assert "Streefwaarde" in text and "600" in text and "750" in text
+
+
+# --- What changed between two versions -------------------------------------------------------
+
+
+@pytest.fixture
+def two_versions(plan):
+    """Version 1; then the action's indicator gets a higher target, the OD a new indicator,
+    and OD1 is merged into OD2 (its measured indicator goes along); then version 2."""
+    plan.plan.publiek = True
+    plan.plan.save()
+    publish_version(plan=plan.plan, naam="Versie 1", user=plan.user)
+    for voorstel in (
+        propose(plan, S.INDICATOR_WIJZIGEN, indicator=plan.of_action, **change_of_target(plan)),
+        propose(plan, S.INDICATOR_NIEUW, doelstelling=plan.od21,
+                indicator_naam="Scholen in het project", indicator_eenheid="scholen",
+                indicator_streefwaarde=Decimal(20), indicator_streefjaar=2024,
+                indicator_richting="meer"),
+        propose(plan, S.SAMENVOEGEN, doelstelling=plan.od1, doel=plan.od2),
+    ):
+        accept_proposal(voorstel=voorstel, user=plan.user)
+    publish_version(plan=plan.plan, naam="Versie 2", user=plan.user)
+    return plan
+
+
+def test_the_comparison_document_lists_each_indicator_that_changed(client, two_versions):
+    plan = two_versions
+    doc = client.get(
+        reverse("plan:vergelijk_json", args=[plan.plan.pk]), {"van": 1, "naar": 2}
+    ).json()
+    by_id = {entry["id"]: entry for entry in doc["indicatoren"]}
+    new = Indicator.objects.get(naam="Scholen in het project")
+    assert set(by_id) == {plan.of_action.pk, plan.of_od.pk, new.pk}
+
+    changed = by_id[plan.of_action.pk]
+    assert changed["wijzigingen"] == ["gewijzigd"]
+    assert changed["van"]["doel"] == {"waarde": 600, "jaar": 2025}
+    assert changed["naar"]["doel"] == {"waarde": 750, "jaar": 2025}
+    assert changed["naar"]["actie"] == plan.a1.pk
+
+    moved = by_id[plan.of_od.pk]
+    assert moved["wijzigingen"] == ["verplaatst"]
+    assert (moved["van"]["doelstelling"], moved["naar"]["doelstelling"]) == (
+        plan.od1.pk, plan.od2.pk
+    )
+    assert by_id[new.pk] == {
+        "id": new.pk, "wijzigingen": ["nieuw"], "van": None,
+        "naar": {"naam": "Scholen in het project", "eenheid": "scholen",
+                 "basis": {"waarde": None, "jaar": None},
+                 "doel": {"waarde": 20, "jaar": 2024}, "richting": "meer",
+                 "cumulatief": False, "doelstelling": plan.od21.pk, "actie": None,
+                 "code": "SD2-OD1"},
+    }
+
+
+def test_the_comparison_page_shows_what_changed_in_each_indicator(client, two_versions):
+    plan = two_versions
+    page = client.get(
+        reverse("plan:vergelijk", args=[plan.plan.pk]), {"van": 1, "naar": 2}
+    ).content.decode()
+    assert "Indicatoren die veranderden" in page
+    row = page[page.index(f'id="i-{plan.of_action.pk}"'):]
+    row = row[:row.index("</tr>")]
+    assert "Deelnemers aan de voorleesweek (deelnemers)" in row
+    assert "Streefwaarde" in row and "600 (2025)" in row and "750 (2025)" in row
+    assert f'href="#i-{plan.of_action.pk}"' in page  # in "what changed" at the top
+
+
+def test_two_versions_with_the_same_indicators_show_no_indicator_section(client, plan):
+    plan.plan.publiek = True
+    plan.plan.save()
+    publish_version(plan=plan.plan, naam="Versie 1", user=plan.user)
+    publish_version(plan=plan.plan, naam="Versie 2", user=plan.user)
+    response = client.get(reverse("plan:vergelijk", args=[plan.plan.pk]), {"van": 1, "naar": 2})
+    assert "Indicatoren die veranderden" not in response.content.decode()
+    assert "Geen verschillen" in response.content.decode()
+
+
+def test_the_command_summary_names_the_indicator_changes(two_versions):
+    out = StringIO()
+    call_command("vergelijk_versies", "1", "2", "--plan", str(two_versions.plan.pk), stdout=out)
+    text = out.getvalue()
+    assert "Indicatoren:" in text
+    assert "Deelnemers aan de voorleesweek (streefwaarde 600 (2025) → 750 (2025))" in text
+
+
+def test_the_publish_preview_lists_the_indicator_changes(coordinator_client, plan):
+    publish_version(plan=plan.plan, naam="Versie 1", user=plan.user)
+    accept_proposal(
+        voorstel=propose(plan, S.INDICATOR_WIJZIGEN, indicator=plan.of_action,
+                         **change_of_target(plan)),
+        user=plan.user,
+    )
+    page = coordinator_client.post(
+        reverse("admin:beleidsplan_planversie_publish"), {"plan": plan.plan.pk, "naam": "Na"}
+    ).content.decode()
+    assert "Deelnemers aan de voorleesweek; streefwaarde 600 (2025) → 750 (2025)" in page

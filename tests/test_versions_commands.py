@@ -95,7 +95,8 @@ def test_json_is_the_documented_comparison(seed):
 
     assert output.endswith("}\n")
     doc = json.loads(output)
-    assert list(doc) == ["schema", "van", "naar", "doelstellingen", "acties"]
+    # The documented fields, then what the contract grew by (docs/open-data-indicatoren.md).
+    assert list(doc) == ["schema", "van", "naar", "doelstellingen", "acties", "indicatoren"]
     assert (doc["schema"], doc["van"], doc["naar"]) == ("cultuurregio-vergelijking/1", 1, 2)
     assert doc == compare(seed.plan, load_side(seed.plan, 1), load_side(seed.plan, 2))
     # UTF-8 text, not \u escapes.
