@@ -96,8 +96,10 @@ def load_demo() -> tuple[bool, list[DemoAccount]]:
         coordinator = User.objects.get(username=DEMO_ACCOUNTS[0].username)
         # Before the versions are published: the indicators are part of them.
         _demo_indicators(coordinator)
-        for plan in Beleidsplan.objects.all():
-            load_seed_revision(plan=plan, user=coordinator)
+        rounds = [
+            load_seed_revision(plan=plan, user=coordinator) for plan in Beleidsplan.objects.all()
+        ]
+        _demo_indicator_proposal(rounds, coordinator)
         _demo_reports(coordinator)
         _demo_next_plan(coordinator)
     return loaded, accounts
@@ -190,6 +192,38 @@ def _demo_indicators(coordinator) -> None:
                 meting.full_clean()
                 meting._history_user = coordinator
                 meting.save()
+
+
+# An open proposal of the revision round about an indicator, for the steering group to
+# discuss: (the indicator's name, the new target, the motivation).
+DEMO_INDICATOR_PROPOSAL = (
+    "Uitleningen tussen de bibliotheken", 4000,
+    "De gedeelde collectie loopt beter dan verwacht: de streefwaarde mag omhoog.",
+)
+
+
+def _demo_indicator_proposal(rounds, coordinator) -> None:
+    """Propose a higher target for one demo indicator in the plan's round, left open (the
+    kind's own validation, as the admin's form runs it)."""
+    from acties.models import Indicator
+
+    from .models import Wijzigingsvoorstel
+    from .proposals import PROPOSED
+
+    naam, target, motivatie = DEMO_INDICATOR_PROPOSAL
+    indicator = Indicator.objects.filter(naam=naam).first()
+    ronde = next((r for r in rounds if indicator and r.plan_id == indicator.plan().pk), None)
+    if ronde is None:
+        return
+    values = {field: getattr(indicator, name) for field, name in PROPOSED.items()}
+    voorstel = Wijzigingsvoorstel(
+        herziening=ronde, volgorde=ronde.voorstellen.count() + 1,
+        soort=Wijzigingsvoorstel.Soort.INDICATOR_WIJZIGEN, indicator=indicator,
+        auteur=coordinator, motivatie=motivatie,
+        **{**values, "indicator_streefwaarde": target},
+    )
+    voorstel.full_clean()
+    voorstel.save()
 
 
 # (words in the action's description, year, status, percentage, what was done, stage)

@@ -7,7 +7,13 @@ from django.contrib.auth import authenticate
 
 from acties.models import Actie, Voortgangsrapport
 from beleidsplan.demo import DEMO_ACCOUNTS, NEXT_PLAN_REWORDINGS, load_demo
-from beleidsplan.models import Beleidsplan, Doelstelling, Herziening, Planversie
+from beleidsplan.models import (
+    Beleidsplan,
+    Doelstelling,
+    Herziening,
+    Planversie,
+    Wijzigingsvoorstel,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +40,11 @@ def test_demo_loads_the_plan_versions_round_and_accounts(debug):
     # A little progress, through the real workflow: bars on the site, work in the queue.
     fasen = sorted(Voortgangsrapport.objects.values_list("fase", flat=True))
     assert fasen == ["goedgekeurd"] * 3 + ["ingediend", "teruggestuurd"]
+    # An open proposal about an indicator, for the steering group to discuss.
+    (about_indicator,) = Wijzigingsvoorstel.objects.filter(
+        herziening__plan=plan, indicator__isnull=False, status="open"
+    ).with_subjects()
+    assert "streefwaarde 3000 → 4000" in about_indicator.beschrijving()
 
 
 def test_demo_holds_the_next_plan_in_preparation_with_a_few_goals_reworded(debug):
