@@ -251,11 +251,6 @@ def _indicator_sheet(workbook, report: AnnualReport) -> None:
     )])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    labels = {
-        IndicatorRef.OP_KOERS: _("On course for the target"),
-        IndicatorRef.ACHTER: _("Behind the course to the target"),
-        IndicatorRef.GEEN_DATA: _("No data yet"),
-    }
     for indicator in indicators:
         of_year = year_value(indicator, report.jaar)
         append_row(sheet, [
@@ -266,7 +261,7 @@ def _indicator_sheet(workbook, report: AnnualReport) -> None:
             indicator.doel[1] if indicator.doel else None,
             int(indicator.doel[0]) if indicator.doel else None,
             of_year,
-            labels[indicator.status],
+            indicator.status_label,
         ])
     for index, width in enumerate([12, 16, 40, 14, 11, 10, 11, 10, 12, 30]):
         sheet.column_dimensions[chr(ord("A") + index)].width = width

@@ -151,6 +151,15 @@ class IndicatorRef:
         )
         return self.OP_KOERS if on_track else self.ACHTER
 
+    @property
+    def status_label(self) -> str:
+        """Its status in words (the pages, the downloads, the annual report)."""
+        return {
+            self.OP_KOERS: _("On course for the target"),
+            self.ACHTER: _("Behind the course to the target"),
+            self.GEEN_DATA: _("No data yet"),
+        }[self.status]
+
     @cached_property
     def chart(self):
         """Its course against its target (beleidsplan.charts.Chart, with the table)."""

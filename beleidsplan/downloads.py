@@ -216,15 +216,6 @@ def indicator_columns() -> list[tuple[str, int]]:
     ]
 
 
-def status_label(indicator: IndicatorRef) -> str:
-    """An indicator's status in words, as templates/acties/_indicator_status.html."""
-    return {
-        IndicatorRef.OP_KOERS: _("On course for the target"),
-        IndicatorRef.ACHTER: _("Behind the course to the target"),
-        IndicatorRef.GEEN_DATA: _("No data yet"),
-    }[indicator.status]
-
-
 def direction_label(indicator: IndicatorRef) -> str:
     return _("more is better") if indicator.more_is_better else _("less is better")
 
@@ -256,7 +247,7 @@ def indicator_sheet(workbook, indicators: Sequence[IndicatorRef]) -> None:
             direction_label(indicator),
             last[1] if last else None,
             last[0] if last else None,
-            status_label(indicator),
+            indicator.status_label,
         ])
     for index, (_heading, width) in enumerate(heads, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
