@@ -17,9 +17,9 @@ from typing import Any
 
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
-from acties.indicators import format_number
 from acties.models import Actie, Indicator
 
+from . import charts
 from .export import build_plan_document
 from .models import Beleidsplan, Doelstelling, Planversie, Wijzigingsvoorstel
 
@@ -478,7 +478,7 @@ def _indicator_value(name: str, value) -> str:
         # A value and its year; a base that was never set is both null.
         if not value or value.get("waarde") is None:
             return "–"
-        return f"{format_number(value['waarde'])} ({value['jaar']})"
+        return f"{charts.fmt(value['waarde'])} ({value['jaar']})"
     if value is None:
         return "–"
     if name == "richting":

@@ -21,9 +21,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from acties.indicators import format_number
 from acties.models import Actie, Indicator
 
+from . import charts
 from .models import Doelstelling, Wijzigingsvoorstel
 
 S = Wijzigingsvoorstel.Soort
@@ -956,7 +956,7 @@ def _shown(name: str, value) -> str:
     if name == "richting":
         return str(Indicator.Richting(value).label)
     if name in ("basiswaarde", "streefwaarde"):
-        return format_number(value)
+        return charts.fmt(value)
     return str(value)
 
 

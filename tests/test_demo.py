@@ -44,7 +44,7 @@ def test_demo_loads_the_plan_versions_round_and_accounts(debug):
     (about_indicator,) = Wijzigingsvoorstel.objects.filter(
         herziening__plan=plan, indicator__isnull=False, status="open"
     ).with_subjects()
-    assert "streefwaarde 3000 → 4000" in about_indicator.beschrijving()
+    assert "streefwaarde 3.000 → 4.000" in about_indicator.beschrijving()
 
 
 def test_demo_holds_the_next_plan_in_preparation_with_a_few_goals_reworded(debug):
