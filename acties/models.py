@@ -486,7 +486,9 @@ class Indicator(models.Model):
         values: dict[str, str | int | None] = {}
         for name in self.DEFINITION_FIELDS:
             value = getattr(self, name)
-            if isinstance(value, Decimal):
+            if name in ("basiswaarde", "streefwaarde") and value is not None:
+                # Decimal from the database or a form, int or float when set in code.
+                value = Decimal(str(value))
                 value = format(value.normalize(), "f") if value != value.to_integral() else (
                     format(value, ".0f")
                 )

@@ -535,3 +535,17 @@ def test_the_publish_preview_lists_the_indicator_changes(coordinator_client, pla
         reverse("admin:beleidsplan_planversie_publish"), {"plan": plan.plan.pk, "naam": "Na"}
     ).content.decode()
     assert "Deelnemers aan de voorleesweek; streefwaarde 600 (2025) → 750 (2025)" in page
+
+
+def test_the_indicator_reads_the_same_whether_its_numbers_come_from_code_or_the_database(plan):
+    indicator = Indicator.objects.create(
+        doelstelling=plan.od2, naam="Activiteiten", eenheid="activiteiten", basiswaarde=12.5,
+        basisjaar=2020, streefwaarde=40, streefjaar=2025,
+    )
+    as_set = indicator.definitie()
+    assert as_set == Indicator.objects.get(pk=indicator.pk).definitie()
+    assert (as_set["basiswaarde"], as_set["streefwaarde"]) == ("12.5", "40")
+    # So a proposal written right after it was made in code is not stale.
+    voorstel = propose(plan, S.INDICATOR_SCHRAPPEN, indicator=indicator)
+    accept_proposal(voorstel=voorstel, user=plan.user)
+    assert not Indicator.objects.filter(pk=indicator.pk).exists()

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from acties.models import Actie, Indicator
 from beleidsplan.models import Doelstelling, Herziening, Planversie, Reactie, Wijzigingsvoorstel
 from beleidsplan.services import accept_proposal, publish_version
 from cultuurregio import roles
@@ -513,10 +514,18 @@ def test_comment_form_only_answers_post(site, client, stuurgroeplid):
 
 def build(size: int):
     """A plan of ``size`` SDs x ``size`` ODs x ``size`` actions with ``size`` + 1 versions;
-    between them ``size`` rewordings of one goal and ``size`` moves; ``size`` open
-    proposals with ``size`` comments each."""
+    between them ``size`` rewordings of one goal, ``size`` moves and ``size`` indicators
+    with a new target; ``size`` open proposals with ``size`` comments each, and ``size``
+    open proposals about an indicator."""
     coordinator = make_user(f"coordinator-{size}", group=roles.COORDINATOREN, staff=True)
     plan = make_plan_tree(sds=size, ods=size, acties=size)
+    indicators = [
+        Indicator.objects.create(
+            actie=actie, naam=f"Deelnemers {i}", eenheid="deelnemers", streefwaarde=100,
+            streefjaar=plan.tot_jaar,
+        )
+        for i, actie in enumerate(Actie.objects.filter(doelstelling__plan=plan)[:size])
+    ]
     publish_version(plan=plan, naam="Eerste", user=coordinator)
     ronde = Herziening.objects.create(plan=plan, naam=f"Herziening {size}")
     sds = list(Doelstelling.objects.filter(plan=plan, parent__isnull=True).order_by("tree_id"))
@@ -534,6 +543,8 @@ def build(size: int):
             voorstel=propose(ronde, S.VERPLAATSEN, coordinator, doelstelling=mover, doel=target),
             user=coordinator,
         )
+        accept_proposal(voorstel=new_target(ronde, coordinator, indicators[i], 200 + i),
+                        user=coordinator)
         publish_version(plan=plan, naam=f"Na ronde {i}", user=coordinator)
     for od in ods[1:size + 1]:
         voorstel = propose(
@@ -542,8 +553,19 @@ def build(size: int):
         )
         for j in range(size):
             Reactie.objects.create(voorstel=voorstel, auteur=coordinator, tekst=f"Reactie {j}")
+    for indicator in indicators:
+        new_target(ronde, coordinator, Indicator.objects.get(pk=indicator.pk), 500)
     last = plan.versies.order_by("-nummer").first().nummer
     return SimpleNamespace(plan=plan, ronde=ronde, goal=followed, last=last)
+
+
+def new_target(ronde, user, indicator, target) -> Wijzigingsvoorstel:
+    """A proposal to give ``indicator`` another target, the rest as it is."""
+    values = {f"indicator_{name}": getattr(indicator, name) for name in (
+        "naam", "eenheid", "basiswaarde", "basisjaar", "streefjaar", "richting"
+    )}
+    return propose(ronde, S.INDICATOR_WIJZIGEN, user, indicator=indicator,
+                   indicator_streefwaarde=target, **values)
 
 
 def count_queries(client, target) -> int:
