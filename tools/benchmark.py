@@ -16,8 +16,10 @@ What it does, and what each number means:
    of the municipalities and actors, and ``importeer_nota`` of the seed's nota ten times
    over (tools/make_big_nota.py: 50 SD, 260 OD, 790 actions). Through ``manage.py shell``
    (so an older checkout works too): a steering-group member and a coordinator with known
-   passwords, a partner with a few approved progress reports (2021), version 1, a small
-   edit, version 2; the plan's published versions public.
+   passwords, a partner with a few approved progress reports (2021), 30 indicators (on 20
+   actions and 10 ODs, among them the measured action and goal; three on home) with four
+   yearly values each, version 1, a small edit and 10 new targets, version 2; the plan's
+   published versions public.
 2. Starts gunicorn in production mode (DEBUG=false, no CACHE_URL: each worker has its own
    memory cache, as the README's deploy line does), 2 workers, after ``collectstatic`` and
    ``compilemessages``. Its WSGI app is tools/benchmark_wsgi.py: the site, plus
@@ -374,6 +376,29 @@ try:
 except Exception as error:
     report_error = repr(error)
 
+# Indicators, ten times the demo's three: one on each of the first 20 actions and on 10
+# ODs (the measured action and goal among them), four yearly values each entered by the
+# coordinator, three on the home page. Optional, as the reports.
+indicators, indicator_error = [], None
+try:
+    from acties.models import Indicator, Meting
+    ods = list(Doelstelling.objects.filter(plan=plan, parent__isnull=False).order_by("pk"))
+    owners = [{"actie": a} for a in acties[:20]] + [
+        {"doelstelling": o} for o in [acties.first().doelstelling] + ods[1:10]]
+    for n, owner in enumerate(owners):
+        indicator = Indicator(naam=f"Deelnemers {n + 1}", eenheid="deelnemers",
+                              basiswaarde=100, basisjaar=2020, streefwaarde=600 + 10 * n,
+                              streefjaar=2025, cumulatief=n %% 2 == 0, op_home=n < 3, **owner)
+        indicator.full_clean()
+        indicator.save()
+        for year in (2021, 2022, 2023, 2024):
+            Meting.objects.create(indicator=indicator, jaar=year,
+                                  waarde=100 + 40 * (year - 2020) + n,
+                                  ingevoerd_door=users["coordinator"])
+        indicators.append(indicator)
+except Exception as error:
+    indicator_error = repr(error)
+
 publish_version(plan=plan, naam="De nota, tien keer", user=users["coordinator"])
 od = Doelstelling.objects.filter(plan=plan, parent__isnull=False).order_by("pk")[7]
 od.formulering = od.formulering + " (herzien)"
@@ -381,6 +406,9 @@ od.save()
 later = acties[40]
 later.omschrijving = later.omschrijving + " (herzien)"
 later.save()
+for indicator in indicators[:10]:  # new targets: rows in the comparison of 1 and 2
+    indicator.streefwaarde += 50
+    indicator.save()
 publish_version(plan=plan, naam="Na herziening", user=users["coordinator"])
 
 first = acties.first()
@@ -396,6 +424,8 @@ print("BENCH-JSON:" + json.dumps({
     "versies": list(plan.versies.order_by("nummer").values_list("nummer", flat=True)),
     "reports": reports,
     "report_error": report_error,
+    "indicators": len(indicators),
+    "indicator_error": indicator_error,
 }))
 """
 
@@ -447,6 +477,8 @@ def setup(project: Project) -> dict:
         f"Plan {data['plan']}: {data['sd']} SD, {data['od']} OD, {data['acties']} actions; "
         f"versions {data['versies']}; approved progress reports: {data['reports']}"
         + (f" (failed: {data['report_error']})" if data["report_error"] else "")
+        + f"; indicators with four values each: {data.get('indicators', 0)}"
+        + (f" (failed: {data['indicator_error']})" if data.get("indicator_error") else "")
         + f"; setup took {time.monotonic() - started:.0f} s"
     )
     return data
