@@ -983,13 +983,13 @@ class IndicatorKind(Kind):
         try:
             indicator.full_clean(exclude=["rapporteur"])
         except ValidationError as error:
-            errors: dict[str, str] = {}
+            errors: dict[str, list[str]] = {}
             for name, messages in error.message_dict.items():
-                field = f"indicator_{name}" if name not in ("doelstelling", "actie") else name
+                field = name if name in ("doelstelling", "actie") else f"indicator_{name}"
                 if field not in self.fields:
                     field = NON_FIELD_ERRORS
-                errors[field] = " ".join([*filter(None, [errors.get(field)]), *messages])
-            return errors
+                errors.setdefault(field, []).extend(messages)
+            return {field: " ".join(messages) for field, messages in errors.items()}
         return {}
 
     def indicator_changes(self, voorstel) -> list[tuple[str, str, str]]:
