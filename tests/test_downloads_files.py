@@ -4,11 +4,12 @@ checked against its stored document."""
 import csv
 import io
 import re
+from io import StringIO
 from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -218,3 +219,55 @@ def test_publishing_makes_the_versions_files_so_no_reader_waits(
         response = client.get(url("versie_pdf", plan.pk, versie.nummer))
     assert response.status_code == 200
     assert response.content == bytes(stored["pdf"].body)
+
+
+# Made after a deploy (manage.py maak_downloads)
+
+
+def test_after_a_deploy_the_command_makes_what_is_not_kept_and_nothing_twice(client, coordinator):
+    plan = make_plan(publiek=True, titel="Plan A")
+    make_actie(make_od(make_sd(plan)), omschrijving="Een zomerbar in elk dorp")
+    other = make_plan(publiek=True, titel="Plan B")
+    make_actie(make_od(make_sd(other)), omschrijving="Een winterbar")
+    # Published without their files (here nothing runs on commit): as after a deploy that
+    # changed what renders them, nothing is kept for this release.
+    for naam in ("Eerste", "Tweede"):
+        publish_version(plan=plan, naam=naam, user=coordinator)
+    publish_version(plan=other, naam="Eerste", user=coordinator)
+
+    out = StringIO()
+    call_command("maak_downloads", "--plan", str(plan.pk), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert [line.split(": ")[0] for line in lines[:2]] == [
+        "Plan A (2020-2025), versie 1", "Plan A (2020-2025), versie 2"
+    ]
+    assert lines[-1] == "Downloads gemaakt voor 2 versies; die van de andere waren al bewaard."
+    kept = sorted(RenderedFile.objects.filter(plan=plan).values_list("family", flat=True))
+    assert [family.split(":", 1)[1] for family in kept] == sorted(
+        f"versie-{v.pk}:{kind}" for v in plan.versies.all() for kind in ("csv", "pdf", "xlsx")
+    )
+    assert not RenderedFile.objects.filter(plan=other).exists()
+
+    # Again: nothing to make.
+    out = StringIO()
+    call_command("maak_downloads", "--plan", str(plan.pk), stdout=out)
+    assert out.getvalue().splitlines() == [
+        "Downloads gemaakt voor 0 versies; die van de andere waren al bewaard."
+    ]
+
+    # Version 1's PDF gone (as a deploy leaves it unfound): made again, and served as made.
+    first = plan.versies.get(nummer=1)
+    RenderedFile.objects.get(plan=plan, family__endswith=f"versie-{first.pk}:pdf").delete()
+    out = StringIO()
+    call_command("maak_downloads", stdout=out)  # every plan: Plan B's version too
+    made = {line.split(": ")[0] for line in out.getvalue().splitlines()[:-1]}
+    assert {"Plan A (2020-2025), versie 1", "Plan B (2020-2025), versie 1"} <= made
+    assert "Plan A (2020-2025), versie 2" not in made
+    stored = RenderedFile.objects.get(plan=plan, family__endswith=f"versie-{first.pk}:pdf")
+    response = client.get(url("versie_pdf", plan.pk, 1))
+    assert response.content == bytes(stored.body)
+
+
+def test_the_command_refuses_a_plan_that_does_not_exist():
+    with pytest.raises(CommandError, match="Er is geen beleidsplan met id 999"):
+        call_command("maak_downloads", "--plan", "999")
