@@ -254,6 +254,8 @@ class WijzigingsvoorstelAdmin(ConflictCheckMixin, admin.ModelAdmin):
         "motivatie",
         "doelstelling__code",
         "doelstelling__formulering",
+        "indicator_naam",
+        "indicator__naam",
     ]
     autocomplete_fields = ["doelstelling", "doel", "actie", "indicator"]
     readonly_fields = [

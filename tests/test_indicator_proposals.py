@@ -549,3 +549,15 @@ def test_the_indicator_reads_the_same_whether_its_numbers_come_from_code_or_the_
     voorstel = propose(plan, S.INDICATOR_SCHRAPPEN, indicator=indicator)
     accept_proposal(voorstel=voorstel, user=plan.user)
     assert not Indicator.objects.filter(pk=indicator.pk).exists()
+
+
+def test_the_coordinator_finds_indicator_proposals_by_the_indicators_name(
+    coordinator_client, plan
+):
+    propose(plan, S.INDICATOR_WIJZIGEN, indicator=plan.of_action, **change_of_target(plan))
+    propose(plan, S.OPMERKING, doelstelling=plan.od2, motivatie="Nog scherper maken")
+    page = coordinator_client.get(
+        reverse("admin:beleidsplan_wijzigingsvoorstel_changelist"), {"q": "voorleesweek"}
+    ).content.decode()
+    assert ">indicator wijzigen Deelnemers aan de voorleesweek</a>" in page
+    assert "SD1-OD2</a>" not in page
