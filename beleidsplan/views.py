@@ -373,15 +373,17 @@ def geschiedenis(request, plan_id: int, doelstelling_id: int):
 
 
 def _proposals_about(plan: Beleidsplan, goal_id: int) -> list[Wijzigingsvoorstel]:
-    """The proposals about a goal: those written about it, and the accepted ones that
-    created it (new goal, split, action into OD) or merged another goal into it. One
-    query; the effects are read in Python (JSON lookups differ between databases)."""
+    """The proposals about a goal: those written about it or about one of its indicators,
+    and the accepted ones that created it (new goal, split, action into OD) or merged
+    another goal into it. One query; the effects are read in Python (JSON lookups differ
+    between databases)."""
     S = Wijzigingsvoorstel.Soort
     creating = [S.NIEUW, S.SPLITSEN, S.ACTIE_NAAR_OD, S.SAMENVOEGEN]
     candidates = (
         Wijzigingsvoorstel.objects.filter(herziening__plan=plan)
         .filter(
             Q(doelstelling_ref=goal_id)
+            | Q(indicator__doelstelling_id=goal_id)
             | Q(status=Wijzigingsvoorstel.Status.AANVAARD, soort__in=creating)
         )
         .with_subjects()
@@ -392,6 +394,7 @@ def _proposals_about(plan: Beleidsplan, goal_id: int) -> list[Wijzigingsvoorstel
         p
         for p in candidates
         if p.doelstelling_ref == goal_id
+        or (p.indicator_id and p.indicator.doelstelling_id == goal_id)
         or goal_id in p.effect.get("nieuw", [])
         or p.effect.get("behouden") == goal_id
     ]

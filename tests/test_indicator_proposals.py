@@ -561,3 +561,16 @@ def test_the_coordinator_finds_indicator_proposals_by_the_indicators_name(
     ).content.decode()
     assert ">indicator wijzigen Deelnemers aan de voorleesweek</a>" in page
     assert "SD1-OD2</a>" not in page
+
+
+def test_a_goals_history_lists_the_proposals_about_its_indicators(client, plan, stuurgroeplid):
+    propose(plan, S.INDICATOR_WIJZIGEN, indicator=plan.of_od, indicator_naam=plan.of_od.naam,
+            indicator_eenheid="gemeenten", indicator_basiswaarde=3, indicator_basisjaar=2020,
+            indicator_streefwaarde=12, indicator_streefjaar=2025, indicator_richting="meer")
+    propose(plan, S.INDICATOR_SCHRAPPEN, indicator=plan.of_action)  # of an action: not here
+    client.force_login(stuurgroeplid)
+    page = client.get(
+        reverse("plan:geschiedenis", args=[plan.plan.pk, plan.od1.pk])
+    ).content.decode()
+    assert "Indicator “Gemeenten in de UiTPAS” (SD1-OD1) wijzigen: streefwaarde 15 → 12" in page
+    assert "Deelnemers aan de voorleesweek" not in page
