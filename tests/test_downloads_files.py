@@ -255,6 +255,14 @@ def test_after_a_deploy_the_command_makes_what_is_not_kept_and_nothing_twice(cli
         "Downloads gemaakt voor 0 versies; die van de andere waren al bewaard."
     ]
 
+    # One version's files gone: said in the singular.
+    RenderedFile.objects.filter(family__endswith=":csv", plan=plan).first().delete()
+    out = StringIO()
+    call_command("maak_downloads", "--plan", str(plan.pk), stdout=out)
+    assert out.getvalue().splitlines()[-1] == (
+        "Downloads gemaakt voor 1 versie; die van de andere waren al bewaard."
+    )
+
     # Version 1's PDF gone (as a deploy leaves it unfound): made again, and served as made.
     first = plan.versies.get(nummer=1)
     RenderedFile.objects.get(plan=plan, family__endswith=f"versie-{first.pk}:pdf").delete()

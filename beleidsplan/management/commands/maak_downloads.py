@@ -14,6 +14,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from beleidsplan.downloads import make_version_files
 from beleidsplan.management.plans import plan_from_option
@@ -53,6 +54,10 @@ class Command(BaseCommand):
                        "seconds": number_format(time.monotonic() - started, 1)}
                 )
         self.stdout.write(
-            _("Downloads made for %(count)s versions; the others were kept already.")
+            ngettext(
+                "Downloads made for %(count)s version; the others were kept already.",
+                "Downloads made for %(count)s versions; the others were kept already.",
+                made,
+            )
             % {"count": made}
         )
