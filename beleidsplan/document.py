@@ -23,6 +23,8 @@ from typing import Any
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from acties.models import Indicator
+
 from . import charts
 
 
@@ -121,6 +123,11 @@ class IndicatorRef:
     @property
     def more_is_better(self) -> bool:
         return self.richting != "minder"
+
+    @property
+    def richting_label(self) -> str:
+        """Its direction in words, as the indicator's own choices say it."""
+        return str(Indicator.Richting(self.richting).label)
 
     @cached_property
     def points(self) -> list[tuple[str, float]]:

@@ -216,10 +216,6 @@ def indicator_columns() -> list[tuple[str, int]]:
     ]
 
 
-def direction_label(indicator: IndicatorRef) -> str:
-    return _("more is better") if indicator.more_is_better else _("less is better")
-
-
 def indicator_sheet(workbook, indicators: Sequence[IndicatorRef]) -> None:
     """The sheet "Indicatoren": one row per indicator in plan order, numbers as numbers.
     The last value is the chart's (a cumulative indicator's running total)."""
@@ -244,7 +240,7 @@ def indicator_sheet(workbook, indicators: Sequence[IndicatorRef]) -> None:
             int(basis[0]) if basis else None,
             doel[1] if doel else None,
             int(doel[0]) if doel else None,
-            direction_label(indicator),
+            indicator.richting_label,
             last[1] if last else None,
             last[0] if last else None,
             indicator.status_label,
