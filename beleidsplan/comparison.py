@@ -488,14 +488,12 @@ def _indicator_value(name: str, value) -> str:
     return str(value)
 
 
-_INDICATOR_LABELS = {
-    "naam": gettext_lazy("name"),
-    "eenheid": gettext_lazy("unit"),
-    "basis": gettext_lazy("base value"),
-    "doel": gettext_lazy("target value"),
-    "richting": gettext_lazy("direction"),
-    "cumulatief": gettext_lazy("cumulative"),
-}
+#: The indicator's model field each part of the document is named after (its label).
+_INDICATOR_FIELD = {"basis": "basiswaarde", "doel": "streefwaarde"}
+
+
+def _indicator_label(name: str) -> str:
+    return str(Indicator._meta.get_field(_INDICATOR_FIELD.get(name, name)).verbose_name)
 
 
 def indicator_row(entry: dict, *, actions: dict[int, _Node] | None = None) -> dict:
@@ -518,7 +516,7 @@ def indicator_row(entry: dict, *, actions: dict[int, _Node] | None = None) -> di
     if before and after and "verplaatst" in entry["wijzigingen"]:
         place = f"{where(before)} → {where(after)}"
     changes = [
-        (str(_INDICATOR_LABELS[name]), _indicator_value(name, before[name]),
+        (_indicator_label(name), _indicator_value(name, before[name]),
          _indicator_value(name, after[name]))
         for name in INDICATOR_FIELDS
         if before and after and before[name] != after[name]
